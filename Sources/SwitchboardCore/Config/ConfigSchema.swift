@@ -1,0 +1,208 @@
+/// The JSON Schema (draft 2020-12) of the configuration file, printed by `switchboard schema` for editors.
+///
+/// It describes the same keys `ConfigLoader` accepts. Values written with `${...}` are allowed wherever a number or
+/// boolean is, since they are only known after interpolation. The loader stays the authority: some checks (a route
+/// naming a known integration, one webhook path per route, plain http only to loopback) are beyond a schema.
+public enum ConfigSchema {
+    /// The schema as JSON text.
+    public static var json: String {
+        schemaText
+    }
+}
+
+private let schemaText = #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "Switchboard configuration",
+  "description": "Carries events from webhooks and Kafka into live PolyAI conversations through the External Events API.",
+  "type": "object",
+  "additionalProperties": false,
+  "required": ["polyai", "integrations", "routes"],
+  "properties": {
+    "polyai": {
+      "description": "Where events are delivered: a PolyAI region or a sandbox/proxy endpoint (exactly one).",
+      "type": "object",
+      "additionalProperties": false,
+      "required": ["account_id"],
+      "properties": {
+        "region": { "enum": ["us-1", "uk-1", "euw-1"], "description": "Delivers to https://api.{region}.platform.polyai.app." },
+        "endpoint": { "type": "string", "pattern": "^https?://", "description": "A sandbox or proxy URL; plain http only to a loopback address." },
+        "account_id": { "type": "string", "minLength": 1, "description": "The workspace id, ws-..." }
+      },
+      "oneOf": [
+        { "required": ["region"], "not": { "required": ["endpoint"] } },
+        { "required": ["endpoint"], "not": { "required": ["region"] } }
+      ]
+    },
+    "listen": { "$ref": "#/$defs/hostPort", "description": "The webhook listener; default 127.0.0.1:8080." },
+    "admin": { "$ref": "#/$defs/hostPort", "description": "Health, readiness and metrics; default 127.0.0.1:9090." },
+    "journal": {
+      "description": "The embedded store: a directory, or a mapping. Default ./switchboard-data next to this file.",
+      "oneOf": [
+        { "type": "string", "minLength": 1 },
+        {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "path": { "type": "string", "minLength": 1 },
+            "capacity": { "$ref": "#/$defs/integer", "description": "Events that may wait; default 100000." },
+            "dedup_window": { "$ref": "#/$defs/duration", "description": "How long deliveries are remembered; default 24h." }
+          }
+        }
+      ]
+    },
+    "webhook": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "max_body": { "$ref": "#/$defs/byteSize", "description": "The largest request body; default 1MiB." }
+      }
+    },
+    "log": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "format": { "enum": ["logfmt", "json"], "default": "logfmt" },
+        "level": { "enum": ["trace", "debug", "info", "notice", "warning", "error", "critical"], "default": "info" }
+      }
+    },
+    "shutdown_timeout": { "$ref": "#/$defs/duration", "description": "How long a graceful shutdown may take; default 10s." },
+    "kafka": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": ["brokers", "group_id"],
+      "properties": {
+        "brokers": { "$ref": "#/$defs/strings", "description": "Bootstrap brokers, host:port." },
+        "group_id": { "type": "string", "minLength": 1 },
+        "options": {
+          "type": "object",
+          "description": "Extra librdkafka properties.",
+          "additionalProperties": { "type": ["string", "number", "boolean"] }
+        },
+        "dead_letter_topic": { "type": "string", "minLength": 1 }
+      }
+    },
+    "integrations": {
+      "type": "object",
+      "minProperties": 1,
+      "propertyNames": { "pattern": "^[a-z0-9_-]+$" },
+      "additionalProperties": { "$ref": "#/$defs/integration" }
+    },
+    "routes": {
+      "type": "array",
+      "minItems": 1,
+      "items": { "$ref": "#/$defs/route" }
+    }
+  },
+  "$defs": {
+    "interpolated": { "type": "string", "pattern": "\\$\\{" },
+    "integer": { "anyOf": [{ "type": "integer" }, { "$ref": "#/$defs/interpolated" }] },
+    "duration": { "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h)|.*\\$\\{.*)$", "examples": ["250ms", "10s", "55m", "1h"] },
+    "rate": { "type": "string", "pattern": "^([0-9]+/(s|m|h)|.*\\$\\{.*)$", "examples": ["200/s", "1000/m"] },
+    "byteSize": {
+      "anyOf": [
+        { "type": "integer", "minimum": 1 },
+        { "type": "string", "pattern": "^([0-9]+(B|KB|kB|KiB|MB|MiB|GB|GiB)?|.*\\$\\{.*)$" }
+      ],
+      "examples": ["1MiB", "512KiB", "64KB", 1048576]
+    },
+    "hostPort": { "type": "string", "pattern": "^(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]/\\s]*):[0-9]{1,5}$", "examples": ["127.0.0.1:8080", "[::1]:8080", ":8080"] },
+    "strings": { "oneOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] },
+    "integration": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": ["plugin", "project_id", "key"],
+      "properties": {
+        "plugin": { "type": "string", "minLength": 1, "description": "A compiled-in plugin, or mapping." },
+        "project_id": { "type": "string", "minLength": 1, "description": "The agent events go to, PROJECT-..." },
+        "key": { "$ref": "#/$defs/key" },
+        "options": { "description": "The plugin's own settings." },
+        "retry": { "$ref": "#/$defs/retry" },
+        "max_in_flight": {
+          "anyOf": [{ "type": "integer", "minimum": 1, "maximum": 10000 }, { "$ref": "#/$defs/interpolated" }],
+          "default": 64
+        },
+        "rate_limit": { "$ref": "#/$defs/rate" },
+        "ordering_key": { "enum": ["event_id", "message_key"], "default": "event_id" }
+      }
+    },
+    "key": {
+      "type": "object",
+      "description": "Where the integration's PolyAI key is read from (never inline) and what it was created with.",
+      "additionalProperties": false,
+      "properties": {
+        "env": { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$" },
+        "file": { "type": "string", "minLength": 1 },
+        "agents": {
+          "oneOf": [
+            { "const": "all" },
+            { "type": "string", "minLength": 1 },
+            { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 } }
+          ]
+        },
+        "permissions": {
+          "oneOf": [
+            { "$ref": "#/$defs/permission" },
+            { "type": "array", "items": { "$ref": "#/$defs/permission" } }
+          ],
+          "default": ["external_events"]
+        },
+        "expires": { "type": "string", "description": "2027-03-01 (valid through that day, UTC) or an ISO 8601 date and time." }
+      },
+      "oneOf": [
+        { "required": ["env"], "not": { "required": ["file"] } },
+        { "required": ["file"], "not": { "required": ["env"] } }
+      ]
+    },
+    "permission": { "enum": ["external_events", "conversations_data", "handoff"] },
+    "retry": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "max_attempts": { "anyOf": [{ "type": "integer", "minimum": 1 }, { "$ref": "#/$defs/interpolated" }], "default": 20 },
+        "base": { "$ref": "#/$defs/duration", "default": "100ms" },
+        "factor": { "anyOf": [{ "type": "number", "minimum": 1 }, { "$ref": "#/$defs/interpolated" }], "default": 2 },
+        "cap": { "$ref": "#/$defs/duration", "default": "30s" },
+        "deadline": { "$ref": "#/$defs/duration", "default": "55m" }
+      }
+    },
+    "route": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": ["from", "to"],
+      "properties": {
+        "name": { "type": "string", "minLength": 1 },
+        "from": {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "webhook": { "type": "string", "pattern": "^/" },
+            "kafka": { "type": "string", "pattern": "^[A-Za-z0-9._-]{1,249}$" }
+          },
+          "oneOf": [
+            { "required": ["webhook"], "not": { "required": ["kafka"] } },
+            { "required": ["kafka"], "not": { "required": ["webhook"] } }
+          ]
+        },
+        "when": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": ["equals"],
+          "properties": {
+            "header": { "type": "string", "minLength": 1 },
+            "json": { "type": "string", "minLength": 1 },
+            "message_key": { "const": true },
+            "equals": { "type": ["string", "number", "boolean"] }
+          },
+          "oneOf": [
+            { "required": ["header"] },
+            { "required": ["json"] },
+            { "required": ["message_key"] }
+          ]
+        },
+        "to": { "type": "string", "minLength": 1, "description": "The name of an integration." }
+      }
+    }
+  }
+}
+"""#

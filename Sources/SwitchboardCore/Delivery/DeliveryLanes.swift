@@ -1,0 +1,224 @@
+import DequeModule
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Delivers one integration's events: strictly in order per ordering key, different keys in parallel.
+///
+/// Each ordering key (one conversation, by default) has a lane. A fixed pool of `maxInFlight` workers takes ready
+/// lanes round-robin and makes one attempt on the lane's first event. A lane that must wait for a retry sleeps on
+/// its own timer and frees its worker, so a failing key holds back only itself. Every event ends with exactly one
+/// `DeliveryOutcome`, handed to `onOutcome` before the lane moves on.
+public final class DeliveryLanes: Service, Sendable {
+    /// Receives every outcome, in lane order.
+    public typealias OutcomeHandler = @Sendable (Delivery, DeliveryOutcome) async -> Void
+
+    private let integration: String
+    private let destination: PolyAIDestination
+    private let policy: RetryPolicy
+    private let maxInFlight: Int
+    private let transport: any ExternalEventsTransport
+    private let clock: any DeliveryClock
+    private let logger: Logger
+    private let metrics: IntegrationMetrics
+    private let rateLimiter: RateLimiter?
+    private let jitter: @Sendable (ClosedRange<Int64>) -> Int64
+    private let onOutcome: OutcomeHandler
+    private let state = Mutex(LaneTable())
+
+    /// Makes the lanes of one integration; nothing is sent before `run()`.
+    public init(
+        integration: String,
+        destination: PolyAIDestination,
+        policy: RetryPolicy,
+        maxInFlight: Int,
+        rateLimit: (count: Int, per: Duration)? = nil,
+        transport: any ExternalEventsTransport,
+        clock: any DeliveryClock = SystemDeliveryClock(),
+        logger: Logger,
+        jitter: @escaping @Sendable (ClosedRange<Int64>) -> Int64 = { Int64.random(in: $0) },
+        onOutcome: @escaping OutcomeHandler
+    ) {
+        self.integration = integration
+        self.destination = destination
+        self.policy = policy
+        self.maxInFlight = max(1, maxInFlight)
+        self.transport = transport
+        self.clock = clock
+        var logger = logger
+        logger[metadataKey: LogKey.integration] = .string(integration)
+        self.logger = logger
+        self.metrics = IntegrationMetrics.named(integration)
+        self.rateLimiter = rateLimit.map { RateLimiter(count: $0.count, per: $0.per, clock: clock) }
+        self.jitter = jitter
+        self.onOutcome = onOutcome
+    }
+
+    /// Events accepted and still without an outcome.
+    public var backlog: Int { state.withLock { $0.backlog } }
+
+    /// Queues an event behind earlier events of its ordering key. Never blocks.
+    public func submit(_ delivery: Delivery) {
+        let worker = state.withLock { $0.enqueue(delivery) }
+        worker?.resume(returning: delivery.event.laneKey)
+        metrics.backlog.record(backlog)
+    }
+
+    /// Runs the workers until graceful shutdown or cancellation; attempts under way finish, waiting events stay
+    /// without outcome (their source still holds them: journal entry or uncommitted offset).
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await withTaskCancellationHandler {
+                await withDiscardingTaskGroup { group in
+                    for _ in 0..<maxInFlight {
+                        group.addTask { await self.work() }
+                    }
+                }
+            } onCancel: {
+                self.stop()
+            }
+        } onGracefulShutdown: {
+            self.stop()
+        }
+    }
+
+    /// Stops taking lanes; idle workers and retry timers end.
+    public func stop() {
+        let (workers, timers) = state.withLock { $0.stop() }
+        for worker in workers { worker.resume(returning: nil) }
+        for timer in timers { timer.cancel() }
+    }
+
+    // MARK: - Workers
+
+    private func work() async {
+        while let key = await nextLane() {
+            await serve(lane: key)
+        }
+    }
+
+    private func nextLane() async -> String? {
+        await withCheckedContinuation { (continuation: CheckedContinuation<String?, Never>) in
+            let immediate = state.withLock { $0.takeReadyLane(orPark: continuation) }
+            if let immediate { continuation.resume(returning: immediate) }
+        }
+    }
+
+    /// One attempt on the lane's first event, then what its answer calls for.
+    private func serve(lane key: String) async {
+        guard let head = state.withLock({ $0.head(of: key) }) else { return }
+        let (delivery, previous) = head
+        let attempt = previous.attempts + 1
+        let now = clock.nowMillis()
+        if now >= delivery.firstSeenMillis + policy.deadline.milliseconds {
+            let reason: DeadLetterReason = previous.lastKeyRejected ? .unauthorized : .expired
+            await finish(key: key, delivery: delivery, outcome: .deadLettered(reason: reason.rawValue, last: previous.attemptRecord))
+            return
+        }
+        if let rateLimiter { await rateLimiter.acquire() }
+
+        let request = destination.request(for: delivery.event)
+        metrics.inFlight.increment()
+        let started = ContinuousClock.now
+        let result = await transport.send(request)
+        metrics.inFlight.decrement()
+
+        var record = DeliveryOutcome.Attempt(attempts: attempt, status: nil, errorMessage: nil, correlationID: nil)
+        let verdict: AttemptVerdict
+        switch result {
+        case .response(let status, let headers, let body):
+            record.status = status
+            record.correlationID = headers.first(named: "x-polyai-correlation-id")
+            verdict = AttemptVerdict.classify(status: status, retryAfterHeader: headers.first(named: "retry-after"), nowMillis: clock.nowMillis())
+            if verdict != .delivered { record.errorMessage = PolyAIErrorBody.message(from: body) }
+            metrics.responses(statusClass: status / 100).increment()
+        case .failure(let failure):
+            record.errorMessage = failure.message
+            verdict = .retry(retryAfter: nil)
+            metrics.responses(statusClass: 0).increment()
+        }
+
+        switch verdict {
+        case .delivered:
+            metrics.latency.recordNanoseconds((ContinuousClock.now - started).nanosecondsCount)
+            await finish(key: key, delivery: delivery, outcome: .delivered(record))
+        case .permanent:
+            await finish(key: key, delivery: delivery, outcome: .deadLettered(reason: DeadLetterReason.rejected.rawValue, last: record))
+        case .retry(let retryAfter):
+            if attempt >= policy.maxAttempts {
+                await finish(key: key, delivery: delivery, outcome: .deadLettered(reason: DeadLetterReason.maxAttempts.rawValue, last: record))
+                return
+            }
+            scheduleRetry(key: key, delivery: delivery, record: record, keyRejected: false, wait: retryAfter ?? backoff(after: attempt))
+        case .keyRejected:
+            metrics.keyRejections.increment()
+            // A refused key fails every event alike: keep the event until its deadline instead of burning attempts.
+            scheduleRetry(key: key, delivery: delivery, record: record, keyRejected: true, wait: backoff(after: attempt))
+        }
+    }
+
+    private func backoff(after attempt: Int) -> Duration {
+        let ceiling = policy.ceiling(afterAttempt: attempt).milliseconds
+        return .milliseconds(ceiling > 0 ? jitter(0...ceiling) : 0)
+    }
+
+    private func scheduleRetry(key: String, delivery: Delivery, record: DeliveryOutcome.Attempt, keyRejected: Bool, wait: Duration) {
+        metrics.retried.increment()
+        let untilDeadline = delivery.firstSeenMillis + policy.deadline.milliseconds - clock.nowMillis()
+        let wait = min(wait, .milliseconds(max(0, untilDeadline)))
+        logger.debug("delivery will be retried", metadata: [
+            LogKey.route: .string(delivery.route),
+            LogKey.orderingKey: .string(key),
+            LogKey.attempts: .stringConvertible(record.attempts),
+            LogKey.status: .string(record.status.map(String.init) ?? "none"),
+            LogKey.waitMilliseconds: .stringConvertible(wait.milliseconds),
+            LogKey.correlationID: .string(record.correlationID ?? ""),
+        ])
+        guard state.withLock({ $0.sleep(key, record: record, keyRejected: keyRejected) }) else { return }
+        let timer = Task { [clock] in
+            do {
+                try await clock.sleep(for: wait)
+            } catch {
+                return
+            }
+            let worker = self.state.withLock { $0.wake(key) }
+            worker?.resume(returning: key)
+        }
+        if !state.withLock({ $0.attach(timer, to: key) }) { timer.cancel() }
+    }
+
+    private func finish(key: String, delivery: Delivery, outcome: DeliveryOutcome) async {
+        switch outcome {
+        case .delivered:
+            metrics.delivered.increment()
+        case .deadLettered(let reason, _):
+            metrics.deadLettered(reason: reason).increment()
+        }
+        log(outcome, of: delivery, key: key)
+        await onOutcome(delivery, outcome)
+        let worker = state.withLock { $0.pop(key) }
+        worker?.resume(returning: key)
+        metrics.backlog.record(backlog)
+    }
+
+    private func log(_ outcome: DeliveryOutcome, of delivery: Delivery, key: String) {
+        var metadata: Logger.Metadata = [
+            LogKey.route: .string(delivery.route),
+            LogKey.orderingKey: .string(key),
+            LogKey.outcome: .string(outcome.label),
+        ]
+        switch outcome {
+        case .delivered(let attempt):
+            metadata[LogKey.attempts] = .stringConvertible(attempt.attempts)
+            metadata[LogKey.status] = .stringConvertible(attempt.status ?? 0)
+            if let id = attempt.correlationID { metadata[LogKey.correlationID] = .string(id) }
+            logger.info("event delivered", metadata: metadata)
+        case .deadLettered(_, let last):
+            metadata[LogKey.attempts] = .stringConvertible(last?.attempts ?? 0)
+            if let status = last?.status { metadata[LogKey.status] = .stringConvertible(status) }
+            if let message = last?.errorMessage { metadata[LogKey.errorMessage] = .string(message) }
+            if let id = last?.correlationID { metadata[LogKey.correlationID] = .string(id) }
+            logger.warning("event dead-lettered", metadata: metadata)
+        }
+    }
+}

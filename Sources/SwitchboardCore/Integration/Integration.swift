@@ -1,0 +1,80 @@
+/// An integration turns one inbound event into the External Events it stands for.
+///
+/// Each integration instance is built from its own YAML block and holds its own PolyAI key (the key lives with the
+/// delivery side, never with the plugin). A provider plugin verifies the provider's signature in `verify(_:)` and
+/// shapes the reply the provider expects in `acknowledgement(for:)`:
+///
+/// ```swift
+/// struct Acme: Integration {
+///     func map(_ event: InboundEvent) throws(MappingFailure) -> [ExternalEvent] {
+///         guard let id = JSONValue.parse(event.body)?["cid"]?.stringValue else { throw .noEventID("cid") }
+///         return [ExternalEvent(eventID: id, idLocation: .payload("cid"), body: event.body, contentType: "application/json")]
+///     }
+/// }
+/// ```
+public protocol Integration: Sendable {
+    /// Checks that the request really comes from the provider (signatures, allow-lists). Runs before journalling.
+    func verify(_ event: InboundEvent) -> Verification
+    /// Maps an inbound event to zero or more External Events.
+    func map(_ event: InboundEvent) throws(MappingFailure) -> [ExternalEvent]
+    /// The HTTP reply the provider expects once the event is journalled; `nil` for Switchboard's default `202`.
+    func acknowledgement(for event: InboundEvent) -> WebhookReply?
+}
+
+extension Integration {
+    /// Accepts every request.
+    public func verify(_ event: InboundEvent) -> Verification { .accepted }
+    /// Switchboard's default reply.
+    public func acknowledgement(for event: InboundEvent) -> WebhookReply? { nil }
+}
+
+/// The result of checking an inbound request.
+public enum Verification: Sendable, Equatable {
+    /// The request is genuine.
+    case accepted
+    /// The request is refused; the reason is logged and counted, never sent to the caller.
+    case rejected(reason: String)
+}
+
+/// A reply to a webhook caller.
+public struct WebhookReply: Sendable {
+    /// The HTTP status.
+    public var status: Int
+    /// The content type of `body`.
+    public var contentType: String
+    /// The body.
+    public var body: [UInt8]
+
+    /// Makes a reply.
+    public init(status: Int, contentType: String, body: [UInt8]) {
+        self.status = status
+        self.contentType = contentType
+        self.body = body
+    }
+}
+
+/// Why an integration could not map an event: the event is dead-lettered with this reason.
+public struct MappingFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A stable reason code (`no_event_id`, `bad_payload`).
+    public var reason: String
+    /// What exactly was wrong, for the dead letter and the log (never a secret).
+    public var message: String
+
+    /// Makes a failure.
+    public init(reason: String, message: String) {
+        self.reason = reason
+        self.message = message
+    }
+
+    /// The event carries no external event id at the configured place.
+    public static func noEventID(_ place: String) -> MappingFailure {
+        MappingFailure(reason: DeadLetterReason.noEventID.rawValue, message: "no external event id at \(place)")
+    }
+
+    /// The body could not be read as the integration expects.
+    public static func badPayload(_ message: String) -> MappingFailure {
+        MappingFailure(reason: DeadLetterReason.badPayload.rawValue, message: message)
+    }
+
+    public var description: String { "\(reason): \(message)" }
+}

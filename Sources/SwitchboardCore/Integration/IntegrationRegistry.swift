@@ -1,0 +1,48 @@
+/// The plugins compiled into this binary, by the name used in `plugin:`.
+public struct IntegrationRegistry: Sendable {
+    /// Builds an integration from its `options:` block; reports problems to `diagnostics` and returns nil on error.
+    public typealias Factory = @Sendable (_ options: ConfigReader, _ context: IntegrationContext) -> (any Integration)?
+
+    private var factories: [String: Factory] = [:]
+
+    /// An empty registry.
+    public init() {}
+
+    /// Adds a plugin.
+    public mutating func register(_ name: String, factory: @escaping Factory) {
+        factories[name] = factory
+    }
+
+    /// The names of every registered plugin, sorted.
+    public var names: [String] { factories.keys.sorted() }
+
+    /// Builds every integration of a configuration; unknown plugins and bad options become issues.
+    public func build(_ config: SwitchboardConfig, diagnostics: ConfigDiagnostics) -> [String: any Integration] {
+        var built: [String: any Integration] = [:]
+        for integration in config.integrations {
+            guard let factory = factories[integration.plugin] else {
+                diagnostics.error(
+                    "unknown plugin '\(integration.plugin)' (compiled in: \(names.joined(separator: ", ")))",
+                    path: "integrations.\(integration.name).plugin",
+                    position: integration.position
+                )
+                continue
+            }
+            let reader = ConfigReader(node: integration.options, diagnostics: diagnostics)
+            let context = IntegrationContext(name: integration.name, projectID: integration.projectID)
+            if let made = factory(reader, context) {
+                built[integration.name] = made
+            }
+            reader.finish()
+        }
+        return built
+    }
+}
+
+/// What a plugin knows about the integration it is built for.
+public struct IntegrationContext: Sendable {
+    /// The integration's name in the YAML.
+    public var name: String
+    /// The agent (project) its events go to.
+    public var projectID: String
+}

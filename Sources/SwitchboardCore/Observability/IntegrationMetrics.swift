@@ -1,0 +1,68 @@
+import Metrics
+import Synchronization
+
+/// The metric objects of one integration, created once (labels are bounded: integration, reason, status class).
+public struct IntegrationMetrics: Sendable {
+    /// Events received from sources.
+    public let received: Counter
+    /// Events PolyAI accepted.
+    public let delivered: Counter
+    /// Attempts that will be retried.
+    public let retried: Counter
+    /// Requests answered 401 or 403.
+    public let keyRejections: Counter
+    /// Attempts under way.
+    public let inFlight: Meter
+    /// Events waiting in lanes.
+    public let backlog: Gauge
+    /// Time of a successful attempt.
+    public let latency: Timer
+    private let deadLetters: [String: Counter]
+    private let statusClasses: [Counter]
+    private let integration: String
+
+    private static let cache = Mutex<[String: IntegrationMetrics]>([:])
+
+    /// The metrics of `integration`, made on first use and shared after.
+    public static func named(_ integration: String) -> IntegrationMetrics {
+        cache.withLock { cache in
+            if let metrics = cache[integration] { return metrics }
+            let metrics = IntegrationMetrics(integration: integration)
+            cache[integration] = metrics
+            return metrics
+        }
+    }
+
+    private init(integration: String) {
+        self.integration = integration
+        let dimensions = [("integration", integration)]
+        received = Counter(label: "switchboard_events_received_total", dimensions: dimensions)
+        delivered = Counter(label: "switchboard_events_delivered_total", dimensions: dimensions)
+        retried = Counter(label: "switchboard_delivery_retries_total", dimensions: dimensions)
+        keyRejections = Counter(label: "switchboard_key_rejections_total", dimensions: dimensions)
+        inFlight = Meter(label: "switchboard_deliveries_in_flight", dimensions: dimensions)
+        backlog = Gauge(label: "switchboard_lane_backlog", dimensions: dimensions)
+        latency = Timer(label: "switchboard_delivery_latency_seconds", dimensions: dimensions, preferredDisplayUnit: .seconds)
+        var deadLetters: [String: Counter] = [:]
+        for reason in DeadLetterReason.allCases {
+            deadLetters[reason.rawValue] = Counter(
+                label: "switchboard_events_dead_lettered_total",
+                dimensions: dimensions + [("reason", reason.rawValue)]
+            )
+        }
+        self.deadLetters = deadLetters
+        statusClasses = ["network", "1xx", "2xx", "3xx", "4xx", "5xx"].map {
+            Counter(label: "switchboard_responses_total", dimensions: dimensions + [("status_class", $0)])
+        }
+    }
+
+    /// The dead-letter counter of `reason` (reasons outside the known set count as `other`).
+    public func deadLettered(reason: String) -> Counter {
+        deadLetters[reason] ?? Counter(label: "switchboard_events_dead_lettered_total", dimensions: [("integration", integration), ("reason", "other")])
+    }
+
+    /// The response counter of a status class (0 = no response).
+    public func responses(statusClass: Int) -> Counter {
+        statusClasses[min(max(statusClass, 0), 5)]
+    }
+}

@@ -1,0 +1,70 @@
+import Prometheus
+import SwitchboardCore
+import SwitchboardStore
+
+/// What `/readyz` and the status page report: configuration loaded, listener bound, journal writable.
+public struct Readiness: Sendable {
+    let configFile: String
+    let listener: ListeningPort
+    let journal: Journal
+    let lanes: [String: DeliveryLanes]
+    private let journalDepth: Prometheus.Gauge
+
+    /// Makes the report source; the journal depth gauge lives in `registry`.
+    public init(configFile: String, listener: ListeningPort, journal: Journal, lanes: [String: DeliveryLanes], registry: PrometheusCollectorRegistry) {
+        self.journalDepth = registry.makeGauge(name: "switchboard_journal_depth")
+        self.configFile = configFile
+        self.listener = listener
+        self.journal = journal
+        self.lanes = lanes
+    }
+
+    /// Whether Switchboard is ready, with each check.
+    public func report() -> (ready: Bool, json: String) {
+        let listening = listener.current != nil
+        let journalOK = !journal.isClosed
+        let ready = listening && journalOK
+        let json = #"{"ready":\#(ready),"checks":{"config":"loaded","webhook_listener":"\#(listening ? "listening" : "not listening")","journal":"\#(journalOK ? "writable" : "not writable")"}}"# + "\n"
+        return (ready, json)
+    }
+
+    /// Updates gauges read at scrape time.
+    public func refreshGauges() {
+        journalDepth.set(Double(journal.depth))
+    }
+
+    /// A plain HTML page for people.
+    public func statusPage() -> String {
+        var rows = ""
+        for (name, lane) in lanes.sorted(by: { $0.key < $1.key }) {
+            rows += "<tr><td>\(HTML.escape(name))</td><td>\(lane.backlog)</td></tr>"
+        }
+        return """
+        <!doctype html><html><head><meta charset="utf-8"><title>Switchboard</title></head><body>
+        <h1>Switchboard</h1><p>Configuration: \(HTML.escape(configFile))</p>
+        <p>Journal depth: \(journal.depth)</p>
+        <table border="1"><tr><th>Integration</th><th>Events waiting</th></tr>\(rows)</table>
+        <p><a href="/metrics">metrics</a> · <a href="/readyz">readiness</a></p>
+        </body></html>
+        """
+    }
+}
+
+/// HTML escaping for pages built by hand.
+enum HTML {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.count)
+        for character in text {
+            switch character {
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,92 @@
+import Logging
+import Prometheus
+import ServiceLifecycle
+import SwitchboardCore
+import SwitchboardStore
+
+/// One running configuration: journal, delivery lanes per integration, the webhook listener and the admin listener.
+///
+/// `services` go into one `ServiceGroup`; on shutdown the webhook listener stops first (new events get `503`),
+/// then the admin listener, then the lanes finish the attempts under way. Events without an outcome stay in the
+/// journal and are delivered after the next start.
+public final class Bridge: Sendable {
+    /// The services to run, in start order (shut down in reverse).
+    public let services: [any Service]
+    /// The webhook listener.
+    public let webhook: WebhookServer
+    /// The admin listener.
+    public let admin: AdminServer
+    /// The embedded journal.
+    public let journal: Journal
+    /// The delivery lanes, by integration.
+    public let lanes: [String: DeliveryLanes]
+    private let pipeline: WebhookPipeline
+    private let logger: Logger
+
+    /// Assembles every part; opens the journal but starts nothing.
+    public init(
+        config: SwitchboardConfig,
+        integrations: [String: any Integration],
+        keys: [String: KeyHolder],
+        transport: any ExternalEventsTransport,
+        clock: any DeliveryClock = SystemDeliveryClock(),
+        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        logger: Logger
+    ) throws(StoreError) {
+        let journal = try Journal(directory: config.journal.directory, capacity: config.journal.capacity, logger: logger)
+        let pipeline = WebhookPipeline(integrations: integrations, journal: journal, clock: clock, logger: logger)
+        var lanes: [String: DeliveryLanes] = [:]
+        for integration in config.integrations {
+            guard let key = keys[integration.name] else { continue }
+            let destination = PolyAIDestination(
+                baseURL: config.polyai.baseURL, accountID: config.polyai.accountID,
+                projectID: integration.projectID, key: key, timeout: .seconds(10)
+            )
+            let name = integration.name
+            lanes[name] = DeliveryLanes(
+                integration: name,
+                destination: destination,
+                policy: RetryPolicy(
+                    maxAttempts: integration.retry.maxAttempts, base: integration.retry.base, factor: integration.retry.factor,
+                    cap: integration.retry.cap, deadline: integration.retry.deadline
+                ),
+                maxInFlight: integration.maxInFlight,
+                rateLimit: integration.rateLimit.map { ($0.count, $0.per) },
+                transport: transport,
+                clock: clock,
+                logger: logger,
+                onOutcome: { delivery, outcome in await pipeline.record(delivery, outcome, integration: name) }
+            )
+        }
+        pipeline.attach(lanes: lanes)
+
+        let responder = WebhookResponder(
+            routes: SwitchboardCore.Router(routes: config.routes), pipeline: pipeline, journal: journal,
+            maxBodyBytes: config.webhook.maxBodyBytes, clock: clock, logger: logger, intake: WebhookIntake()
+        )
+        let webhook = WebhookServer(host: config.listen.host, port: config.listen.port, responder: responder, logger: logger)
+        let readiness = Readiness(configFile: config.file, listener: webhook.port, journal: journal, lanes: lanes, registry: registry)
+        let admin = AdminServer(host: config.admin.host, port: config.admin.port, registry: registry, readiness: readiness, logger: logger)
+
+        self.journal = journal
+        self.lanes = lanes
+        self.pipeline = pipeline
+        self.webhook = webhook
+        self.admin = admin
+        self.logger = logger
+        self.services = lanes.keys.sorted().compactMap { lanes[$0] } + [admin, webhook]
+    }
+
+    /// Queues every journalled event still without an outcome (from before a crash or stop).
+    public func replayJournal() async throws(StoreError) {
+        let count = try await pipeline.replayJournal()
+        if count > 0 {
+            logger.notice("journalled events resumed", metadata: ["switchboard.count": .stringConvertible(count)])
+        }
+    }
+
+    /// Closes the journal once every service has stopped.
+    public func close() {
+        journal.close()
+    }
+}

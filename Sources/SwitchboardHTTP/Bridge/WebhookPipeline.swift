@@ -1,0 +1,131 @@
+import Logging
+import Synchronization
+import SwitchboardCore
+import SwitchboardStore
+
+/// Carries journalled webhook events through their integration into delivery lanes, and records each outcome in
+/// the journal: the entry is removed (with its dead letters, if any) only once every External Event it produced
+/// has an outcome.
+public final class WebhookPipeline: Sendable {
+    private struct OpenEntry {
+        var remaining: Int
+        var deadLetters: [NewDeadLetter] = []
+    }
+
+    private let integrations: [String: any Integration]
+    private let journal: Journal
+    private let clock: any DeliveryClock
+    private let logger: Logger
+    private let lanes = Mutex<[String: DeliveryLanes]>([:])
+    private let open = Mutex<[UInt64: OpenEntry]>([:])
+
+    /// Makes a pipeline; lanes are attached once built (they report outcomes back here).
+    public init(integrations: [String: any Integration], journal: Journal, clock: any DeliveryClock, logger: Logger) {
+        self.integrations = integrations
+        self.journal = journal
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Connects the delivery lanes, by integration name.
+    public func attach(lanes: [String: DeliveryLanes]) {
+        self.lanes.withLock { $0 = lanes }
+    }
+
+    /// The integration named in a route.
+    public func integration(named name: String) -> (any Integration)? {
+        integrations[name]
+    }
+
+    /// Maps a journalled event and queues its External Events. Mapping failures are dead-lettered at once.
+    public func process(entryID: Int64, event: InboundEvent, integration name: String) async {
+        let ticket = UInt64(entryID)
+        guard let integration = integrations[name], let lanes = lanes.withLock({ $0[name] }) else {
+            await complete(entryID: entryID, deadLetters: [deadLetter(for: event, integration: name, reason: "no_integration", message: "integration '\(name)' is not configured")])
+            return
+        }
+        let events: [ExternalEvent]
+        do {
+            events = try integration.map(event)
+        } catch {
+            logger.warning("event dead-lettered", metadata: [
+                LogKey.integration: .string(name), LogKey.route: .string(event.route),
+                LogKey.outcome: .string(error.reason), LogKey.errorMessage: .string(error.message),
+            ])
+            IntegrationMetrics.named(name).deadLettered(reason: error.reason).increment()
+            await complete(entryID: entryID, deadLetters: [deadLetter(for: event, integration: name, reason: error.reason, message: error.message)])
+            return
+        }
+        if events.isEmpty {
+            logger.info("event mapped to no external events", metadata: [LogKey.integration: .string(name), LogKey.route: .string(event.route)])
+            await complete(entryID: entryID, deadLetters: [])
+            return
+        }
+        open.withLock { $0[ticket] = OpenEntry(remaining: events.count) }
+        for external in events {
+            lanes.submit(Delivery(event: external, route: event.route, firstSeenMillis: event.receivedAtMillis, ticket: ticket))
+        }
+    }
+
+    /// Feeds every journalled event without an outcome back in (after a restart). Returns how many.
+    public func replayJournal() async throws(StoreError) -> Int {
+        let entries = try journal.pendingEntries()
+        for entry in entries {
+            guard let event = InboundEventCodec.decode(route: entry.route, metadata: entry.metadata, body: entry.body, receivedAtMillis: entry.receivedAtMillis) else {
+                await complete(entryID: entry.id, deadLetters: [NewDeadLetter(
+                    integration: entry.integration, route: entry.route, reason: DeadLetterReason.badPayload.rawValue, attempts: 0,
+                    lastStatus: nil, errorMessage: "journal entry metadata unreadable", correlationID: nil, eventID: nil,
+                    firstSeenMillis: entry.receivedAtMillis, deadLetteredAtMillis: clock.nowMillis(), contentType: nil,
+                    metadata: entry.metadata, body: entry.body
+                )])
+                continue
+            }
+            await process(entryID: entry.id, event: event, integration: entry.integration)
+        }
+        return entries.count
+    }
+
+    /// The lanes' outcome handler.
+    public func record(_ delivery: Delivery, _ outcome: DeliveryOutcome, integration: String) async {
+        let finished: [NewDeadLetter]? = open.withLock { open in
+            guard var entry = open[delivery.ticket] else { return nil }
+            if case .deadLettered(let reason, let last) = outcome {
+                entry.deadLetters.append(NewDeadLetter(
+                    integration: integration, route: delivery.route, reason: reason, attempts: last?.attempts ?? 0,
+                    lastStatus: last?.status, errorMessage: last?.errorMessage, correlationID: last?.correlationID,
+                    eventID: delivery.event.eventID, firstSeenMillis: delivery.firstSeenMillis,
+                    deadLetteredAtMillis: clock.nowMillis(), contentType: delivery.event.contentType,
+                    metadata: DeadLetterMetadata.encode(delivery.event), body: delivery.event.body
+                ))
+            }
+            entry.remaining -= 1
+            if entry.remaining > 0 {
+                open[delivery.ticket] = entry
+                return nil
+            }
+            open[delivery.ticket] = nil
+            return entry.deadLetters
+        }
+        if let finished {
+            await complete(entryID: Int64(delivery.ticket), deadLetters: finished)
+        }
+    }
+
+    private func complete(entryID: Int64, deadLetters: [NewDeadLetter]) async {
+        do {
+            try await journal.complete(entryID: entryID, deadLetters: deadLetters)
+        } catch {
+            // The entry stays journalled and is delivered again after a restart: at least once, never lost.
+            logger.error("could not record outcome in journal", metadata: [LogKey.journalEntry: .stringConvertible(entryID), LogKey.error: .string(error.description)])
+        }
+    }
+
+    private func deadLetter(for event: InboundEvent, integration: String, reason: String, message: String) -> NewDeadLetter {
+        NewDeadLetter(
+            integration: integration, route: event.route, reason: reason, attempts: 0, lastStatus: nil,
+            errorMessage: message, correlationID: nil, eventID: nil, firstSeenMillis: event.receivedAtMillis,
+            deadLetteredAtMillis: clock.nowMillis(), contentType: event.contentType,
+            metadata: InboundEventCodec.encodeMetadata(event), body: event.body
+        )
+    }
+}

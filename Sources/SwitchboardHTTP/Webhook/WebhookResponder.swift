@@ -1,0 +1,126 @@
+import Hummingbird
+import Logging
+import Metrics
+import NIOCore
+import Synchronization
+import SwitchboardCore
+import SwitchboardStore
+
+/// Answers webhook requests: finds the route, lets the integration verify the request, journals the event durably,
+/// and only then acknowledges (`202`, or the reply the provider expects).
+public struct WebhookResponder: HTTPResponder {
+    public typealias Context = BasicRequestContext
+
+    let routes: SwitchboardCore.Router
+    let pipeline: WebhookPipeline
+    let journal: Journal
+    let maxBodyBytes: Int
+    let clock: any DeliveryClock
+    let logger: Logger
+    let intake: WebhookIntake
+
+    public func respond(to request: Request, context: Context) async throws -> Response {
+        let path = request.uri.path
+        guard let target = routes.webhook(path: path) else {
+            return Self.json(.notFound, #"{"error":"no route for this path"}"#)
+        }
+        guard request.method == .post || request.method == .put else {
+            var response = Self.json(.methodNotAllowed, #"{"error":"webhooks are POSTed"}"#)
+            response.headers[.allow] = "POST, PUT"
+            return response
+        }
+        guard intake.isOpen else { return Self.unavailable("shutting down") }
+        guard let integration = pipeline.integration(named: target.integration) else {
+            return Self.json(.internalServerError, #"{"error":"route has no integration"}"#)
+        }
+
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: maxBodyBytes)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            return Self.json(.contentTooLarge, #"{"error":"body larger than \#(maxBodyBytes) bytes"}"#)
+        }
+        let metrics = IntegrationMetrics.named(target.integration)
+
+        var headers: [Header] = []
+        headers.reserveCapacity(request.headers.count)
+        for field in request.headers { headers.append(Header(field.name.canonicalName, field.value)) }
+        let event = InboundEvent(
+            source: .webhook(path: path),
+            route: target.route,
+            headers: headers,
+            query: request.uri.query.map { FormBody.parse(Substring($0)) } ?? [],
+            body: Array(buffer: body),
+            receivedAtMillis: clock.nowMillis(),
+            requestURL: Self.requestURL(request, headers: headers)
+        )
+
+        if case .rejected(let reason) = integration.verify(event) {
+            Counter.webhookRejections(integration: target.integration).increment()
+            logger.warning("webhook request rejected", metadata: [
+                LogKey.integration: .string(target.integration), LogKey.route: .string(target.route), LogKey.error: .string(reason),
+            ])
+            return Self.json(.unauthorized, #"{"error":"request could not be verified"}"#)
+        }
+
+        let entryID: Int64
+        do {
+            entryID = try await journal.append(NewJournalEntry(
+                integration: target.integration, route: target.route, receivedAtMillis: event.receivedAtMillis,
+                metadata: InboundEventCodec.encodeMetadata(event), body: event.body
+            ))
+        } catch {
+            logger.warning("webhook not journalled", metadata: [LogKey.integration: .string(target.integration), LogKey.error: .string(error.description)])
+            return Self.unavailable(error.code == .full ? "journal full" : "journal unavailable")
+        }
+        metrics.received.increment()
+        await pipeline.process(entryID: entryID, event: event, integration: target.integration)
+
+        if let reply = integration.acknowledgement(for: event) {
+            var response = Response(status: .init(code: reply.status), body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
+            response.headers[.contentType] = reply.contentType
+            return response
+        }
+        return Self.json(.accepted, #"{"status":"accepted","entry":\#(entryID)}"#)
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        var response = Response(status: status, body: .init(byteBuffer: ByteBuffer(string: text)))
+        response.headers[.contentType] = "application/json"
+        return response
+    }
+
+    static func unavailable(_ why: String) -> Response {
+        var response = json(.serviceUnavailable, #"{"error":"\#(why), retry later"}"#)
+        response.headers[.retryAfter] = "5"
+        return response
+    }
+
+    /// The URL the caller used, rebuilt from the Host header (signature schemes that sign the URL need it).
+    static func requestURL(_ request: Request, headers: [Header]) -> String? {
+        guard let host = headers.first(named: "host") else { return nil }
+        let scheme = headers.first(named: "x-forwarded-proto") ?? "http"
+        return "\(scheme)://\(host)\(request.uri.description)"
+    }
+}
+
+/// Whether the webhook listener still takes new events (closed while shutting down).
+public final class WebhookIntake: Sendable {
+    private let open = Atomic<Bool>(true)
+
+    /// An open intake.
+    public init() {}
+
+    /// Whether new events are taken.
+    public var isOpen: Bool { open.load(ordering: .relaxed) }
+
+    /// Refuses new events from now on (callers get `503` with `Retry-After`).
+    public func close() { open.store(false, ordering: .relaxed) }
+}
+
+extension Counter {
+    /// Webhook requests an integration refused (bad signature and the like).
+    static func webhookRejections(integration: String) -> Counter {
+        Counter(label: "switchboard_webhook_rejections_total", dimensions: [("integration", integration)])
+    }
+}

@@ -1,0 +1,116 @@
+/// The journal database layout and the connection settings the design requires (DESIGN §10).
+enum StoreSchema {
+    /// The layout this build writes; stored in `PRAGMA user_version`.
+    static let version: Int64 = 1
+
+    /// Pages in the WAL before SQLite checkpoints on commit; small, so a checkpoint never stalls a commit long.
+    static let walAutocheckpointPages = 200
+
+    /// `AUTOINCREMENT` keeps ids from ever being reused, so a stale id can never name a newer event.
+    static let createStatements = """
+        CREATE TABLE IF NOT EXISTS journal (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            integration TEXT NOT NULL,
+            route TEXT NOT NULL,
+            received_at_ms INTEGER NOT NULL,
+            metadata BLOB NOT NULL,
+            body BLOB NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS dead_letters (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            integration TEXT NOT NULL,
+            route TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            last_status INTEGER,
+            error_message TEXT,
+            correlation_id TEXT,
+            event_id TEXT,
+            first_seen_ms INTEGER NOT NULL,
+            dead_lettered_at_ms INTEGER NOT NULL,
+            content_type TEXT,
+            metadata BLOB NOT NULL,
+            body BLOB NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS dead_letters_by_integration ON dead_letters (integration, id);
+        CREATE TABLE IF NOT EXISTS delivered (
+            identity TEXT PRIMARY KEY,
+            delivered_at_ms INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS delivered_by_time ON delivered (delivered_at_ms);
+        """
+
+    /// Columns of `dead_letters` in the order every SELECT reads them.
+    static let deadLetterColumns = """
+        id, integration, route, reason, attempts, last_status, error_message, correlation_id, event_id, \
+        first_seen_ms, dead_lettered_at_ms, content_type, metadata, body
+        """
+
+    /// Sets WAL, full fsync at commit and the small checkpoint, then creates or checks the tables.
+    ///
+    /// `synchronous=FULL` matters: in WAL mode `NORMAL` does not fsync at commit, so it could not back a `202`.
+    static func prepareWriter(_ connection: SQLiteConnection) throws(StoreError) {
+        let mode = try singleText(connection, "PRAGMA journal_mode = WAL", action: "switching to WAL mode")
+        guard mode.lowercased() == "wal" else {
+            throw StoreError(
+                code: .cannotOpen,
+                message: "journal \(connection.path): SQLite refused WAL mode (it stayed in \"\(mode)\" mode); "
+                    + "put the journal directory on a local file system"
+            )
+        }
+        try connection.execute("PRAGMA synchronous = FULL", action: "setting synchronous=FULL")
+        try connection.execute(
+            "PRAGMA wal_autocheckpoint = \(walAutocheckpointPages)",
+            action: "setting the WAL checkpoint size"
+        )
+        // Keep the WAL file from staying huge after a burst; it is truncated to this after a checkpoint.
+        try connection.execute("PRAGMA journal_size_limit = 8388608", action: "setting the WAL size limit")
+        try checkVersion(connection)
+        if try singleInt(connection, "PRAGMA user_version", action: "reading the schema version") == 0 {
+            try connection.execute("BEGIN IMMEDIATE", action: "creating the tables")
+            do throws(StoreError) {
+                try connection.execute(createStatements, action: "creating the tables")
+                try connection.execute("PRAGMA user_version = \(version)", action: "recording the schema version")
+                try connection.execute("COMMIT", action: "creating the tables")
+            } catch {
+                try? connection.execute("ROLLBACK", action: "undoing the table creation")
+                throw error
+            }
+        }
+    }
+
+    /// Readers only need to know the file holds a layout they understand.
+    static func prepareReader(_ connection: SQLiteConnection) throws(StoreError) {
+        try connection.execute("PRAGMA query_only = 1", action: "opening the reader")
+        try checkVersion(connection)
+    }
+
+    private static func checkVersion(_ connection: SQLiteConnection) throws(StoreError) {
+        let found = try singleInt(connection, "PRAGMA user_version", action: "reading the schema version")
+        guard found <= version else {
+            throw StoreError(
+                code: .incompatibleSchema,
+                message: "journal \(connection.path) has schema version \(found), but this Switchboard "
+                    + "understands up to version \(version); run the newer Switchboard that wrote it"
+            )
+        }
+    }
+
+    static func singleInt(_ connection: SQLiteConnection, _ sql: String, action: String) throws(StoreError) -> Int64 {
+        let statement = try connection.prepare(sql, action: action)
+        defer { statement.finalize() }
+        guard try statement.step(action: action) else { return 0 }
+        return statement.int64(at: 0)
+    }
+
+    private static func singleText(
+        _ connection: SQLiteConnection,
+        _ sql: String,
+        action: String
+    ) throws(StoreError) -> String {
+        let statement = try connection.prepare(sql, action: action)
+        defer { statement.finalize() }
+        guard try statement.step(action: action) else { return "" }
+        return statement.text(at: 0)
+    }
+}

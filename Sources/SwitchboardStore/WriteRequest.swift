@@ -1,0 +1,21 @@
+/// What a waiting caller gets back once its transaction has committed (or failed).
+///
+/// Every write answers with one number so all requests share one continuation type: the new
+/// row id for inserts, the number of rows changed for deletes.
+typealias WriteOutcome = Result<Int64, StoreError>
+
+/// One change the writer thread applies inside its next transaction.
+enum WriteOperation: Sendable {
+    case append(NewJournalEntry)
+    case complete(entryID: Int64, deadLetters: [NewDeadLetter])
+    case addDeadLetter(NewDeadLetter)
+    case removeDeadLetter(id: Int64)
+    case recordDelivered(identity: String, atMillis: Int64)
+    case pruneDelivered(olderThanMillis: Int64)
+}
+
+/// A queued write and the caller waiting for its outcome.
+struct WriteRequest: Sendable {
+    let operation: WriteOperation
+    let continuation: CheckedContinuation<WriteOutcome, Never>
+}

@@ -1,0 +1,217 @@
+import Logging
+
+/// The writer thread's connection and prepared statements; applies one batch of requests per transaction.
+///
+/// Lives and dies on the writer thread, so it needs no locking of its own.
+final class WriterSession {
+    private let connection: SQLiteConnection
+    private let logger: Logger
+
+    private let begin: SQLiteStatement
+    private let commit: SQLiteStatement
+    private let rollback: SQLiteStatement
+    private let savepoint: SQLiteStatement
+    private let releaseSavepoint: SQLiteStatement
+    private let rollbackToSavepoint: SQLiteStatement
+    private let insertEntry: SQLiteStatement
+    private let deleteEntry: SQLiteStatement
+    private let insertDeadLetter: SQLiteStatement
+    private let deleteDeadLetter: SQLiteStatement
+    private let upsertDelivered: SQLiteStatement
+    private let pruneDelivered: SQLiteStatement
+
+    /// Entries without an outcome when the database was opened.
+    let pendingAtOpen: Int
+
+    /// Opens the database, applies the settings and schema, and compiles every write statement.
+    init(path: String, busyTimeoutMillis: Int32, logger: Logger) throws(StoreError) {
+        let connection = try SQLiteConnection(path: path, create: true, busyTimeoutMillis: busyTimeoutMillis)
+        self.connection = connection
+        self.logger = logger
+        try StoreSchema.prepareWriter(connection)
+        pendingAtOpen = Int(
+            try StoreSchema.singleInt(connection, "SELECT count(*) FROM journal", action: "counting pending events")
+        )
+        let action = "preparing the journal statements"
+        begin = try connection.prepare("BEGIN IMMEDIATE", action: action)
+        commit = try connection.prepare("COMMIT", action: action)
+        rollback = try connection.prepare("ROLLBACK", action: action)
+        savepoint = try connection.prepare("SAVEPOINT outcome", action: action)
+        releaseSavepoint = try connection.prepare("RELEASE outcome", action: action)
+        rollbackToSavepoint = try connection.prepare("ROLLBACK TO outcome", action: action)
+        insertEntry = try connection.prepare(
+            "INSERT INTO journal (integration, route, received_at_ms, metadata, body) VALUES (?, ?, ?, ?, ?)",
+            action: action
+        )
+        deleteEntry = try connection.prepare("DELETE FROM journal WHERE id = ?", action: action)
+        insertDeadLetter = try connection.prepare(
+            """
+            INSERT INTO dead_letters (integration, route, reason, attempts, last_status, error_message, \
+            correlation_id, event_id, first_seen_ms, dead_lettered_at_ms, content_type, metadata, body) \
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            action: action
+        )
+        deleteDeadLetter = try connection.prepare("DELETE FROM dead_letters WHERE id = ?", action: action)
+        upsertDelivered = try connection.prepare(
+            """
+            INSERT INTO delivered (identity, delivered_at_ms) VALUES (?, ?) \
+            ON CONFLICT (identity) DO UPDATE SET delivered_at_ms = max(delivered_at_ms, excluded.delivered_at_ms)
+            """,
+            action: action
+        )
+        pruneDelivered = try connection.prepare("DELETE FROM delivered WHERE delivered_at_ms < ?", action: action)
+    }
+
+    /// Finalizes the statements and closes the connection (SQLite checkpoints the WAL if it is the last one).
+    func close() {
+        for statement in [
+            begin, commit, rollback, savepoint, releaseSavepoint, rollbackToSavepoint, insertEntry, deleteEntry,
+            insertDeadLetter, deleteDeadLetter, upsertDelivered, pruneDelivered,
+        ] {
+            statement.finalize()
+        }
+        connection.close()
+    }
+
+    // MARK: Batches
+
+    /// Applies `batch` in one transaction and fills `outcomes` (same order). Returns whether COMMIT succeeded.
+    ///
+    /// One failing request fails alone; when the transaction itself is lost (BEGIN or COMMIT fails,
+    /// or SQLite rolls back on an I/O error) every request of the batch fails, never a silent success.
+    func apply(_ batch: [WriteRequest], outcomes: inout [WriteOutcome]) -> Bool {
+        outcomes.removeAll(keepingCapacity: true)
+        do throws(StoreError) {
+            try begin.run(action: "starting a transaction")
+        } catch {
+            fail(batch, with: error, outcomes: &outcomes)
+            return false
+        }
+        for request in batch {
+            let outcome = perform(request.operation)
+            if case .failure(let error) = outcome, connection.isAutocommit {
+                // SQLite already rolled the transaction back: earlier successes in this batch are gone too.
+                fail(batch, with: error, outcomes: &outcomes)
+                return false
+            }
+            outcomes.append(outcome)
+        }
+        do throws(StoreError) {
+            try commit.run(action: "committing a transaction")
+            return true
+        } catch {
+            if !connection.isAutocommit {
+                try? rollback.run(action: "rolling back a failed transaction")
+            }
+            fail(batch, with: error, outcomes: &outcomes)
+            return false
+        }
+    }
+
+    private func fail(_ batch: [WriteRequest], with error: StoreError, outcomes: inout [WriteOutcome]) {
+        logger.error(
+            "journal transaction failed",
+            metadata: [
+                StoreLogKey.path: "\(connection.path)",
+                StoreLogKey.batchSize: "\(batch.count)",
+                StoreLogKey.error: "\(error.message)",
+            ]
+        )
+        outcomes.removeAll(keepingCapacity: true)
+        for _ in batch {
+            outcomes.append(.failure(error))
+        }
+    }
+
+    private func perform(_ operation: WriteOperation) -> WriteOutcome {
+        do throws(StoreError) {
+            switch operation {
+            case .append(let entry):
+                return .success(try append(entry))
+            case .complete(let entryID, let deadLetters):
+                return .success(try complete(entryID: entryID, deadLetters: deadLetters))
+            case .addDeadLetter(let letter):
+                return .success(try insert(letter))
+            case .removeDeadLetter(let id):
+                let action = "removing a dead letter"
+                try deleteDeadLetter.bind(id, at: 1, action: action)
+                try deleteDeadLetter.run(action: action)
+                return .success(Int64(connection.changes))
+            case .recordDelivered(let identity, let atMillis):
+                let action = "recording a delivery"
+                try upsertDelivered.bind(identity, at: 1, action: action)
+                try upsertDelivered.bind(atMillis, at: 2, action: action)
+                try upsertDelivered.run(action: action)
+                return .success(0)
+            case .pruneDelivered(let olderThanMillis):
+                let action = "pruning the delivery window"
+                try pruneDelivered.bind(olderThanMillis, at: 1, action: action)
+                try pruneDelivered.run(action: action)
+                return .success(Int64(connection.changes))
+            }
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func append(_ entry: NewJournalEntry) throws(StoreError) -> Int64 {
+        let action = "appending an event"
+        defer { insertEntry.reset() }
+        try insertEntry.bind(entry.integration, at: 1, action: action)
+        try insertEntry.bind(entry.route, at: 2, action: action)
+        try insertEntry.bind(entry.receivedAtMillis, at: 3, action: action)
+        try insertEntry.bind(entry.metadata, at: 4, action: action)
+        try insertEntry.bind(entry.body, at: 5, action: action)
+        try insertEntry.run(action: action)
+        return connection.lastInsertRowID
+    }
+
+    /// Deletes the entry and stores its dead letters as one unit; returns how many entries were deleted (0 or 1).
+    private func complete(entryID: Int64, deadLetters: [NewDeadLetter]) throws(StoreError) -> Int64 {
+        let action = "recording an outcome"
+        guard !deadLetters.isEmpty else {
+            try deleteEntry.bind(entryID, at: 1, action: action)
+            try deleteEntry.run(action: action)
+            return Int64(connection.changes)
+        }
+        // Two statements: a savepoint makes sure the entry is never deleted without its dead letter.
+        try savepoint.run(action: action)
+        do throws(StoreError) {
+            for deadLetter in deadLetters { try insert(deadLetter) }
+            try deleteEntry.bind(entryID, at: 1, action: action)
+            try deleteEntry.run(action: action)
+            let deleted = Int64(connection.changes)
+            try releaseSavepoint.run(action: action)
+            return deleted
+        } catch {
+            if !connection.isAutocommit {
+                try? rollbackToSavepoint.run(action: "undoing a failed outcome")
+                try? releaseSavepoint.run(action: "undoing a failed outcome")
+            }
+            throw error
+        }
+    }
+
+    @discardableResult
+    private func insert(_ letter: NewDeadLetter) throws(StoreError) -> Int64 {
+        let action = "storing a dead letter"
+        let statement = insertDeadLetter
+        defer { statement.reset() }
+        try statement.bind(letter.integration, at: 1, action: action)
+        try statement.bind(letter.route, at: 2, action: action)
+        try statement.bind(letter.reason, at: 3, action: action)
+        try statement.bind(Int64(letter.attempts), at: 4, action: action)
+        try statement.bind(letter.lastStatus, at: 5, action: action)
+        try statement.bind(letter.errorMessage, at: 6, action: action)
+        try statement.bind(letter.correlationID, at: 7, action: action)
+        try statement.bind(letter.eventID, at: 8, action: action)
+        try statement.bind(letter.firstSeenMillis, at: 9, action: action)
+        try statement.bind(letter.deadLetteredAtMillis, at: 10, action: action)
+        try statement.bind(letter.contentType, at: 11, action: action)
+        try statement.bind(letter.metadata, at: 12, action: action)
+        try statement.bind(letter.body, at: 13, action: action)
+        try statement.run(action: action)
+        return connection.lastInsertRowID
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Writes one line per log record to standard error, as logfmt (`ts=… level=info msg="…" key=value`) or JSON.
+struct StructuredLogHandler: LogHandler {
+    enum Format: String {
+        case logfmt, json
+    }
+
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level
+    private let label: String
+    private let format: Format
+    private static let output = Mutex<Void>(())
+
+    init(label: String, format: Format, level: Logger.Level) {
+        self.label = label
+        self.format = format
+        self.logLevel = level
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var merged = metadata
+        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
+        let timestamp = Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        var line: String
+        switch format {
+        case .logfmt:
+            line = "ts=\(timestamp) level=\(event.level) msg=\(Self.logfmtValue(event.message.description))"
+            for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
+                line += " \(key)=\(Self.logfmtValue(value.description))"
+            }
+        case .json:
+            line = "{\"ts\":\(Self.jsonString(timestamp)),\"level\":\"\(event.level)\",\"msg\":\(Self.jsonString(event.message.description))"
+            for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
+                line += ",\(Self.jsonString(key)):\(Self.jsonString(value.description))"
+            }
+            line += "}"
+        }
+        line += "\n"
+        Self.output.withLock { _ in
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+    }
+
+    static func logfmtValue(_ text: String) -> String {
+        if !text.isEmpty, !text.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline }) { return text }
+        return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n") + "\""
+    }
+
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// Bootstraps logging once per process.
+enum LogSetup {
+    static func bootstrap(format: String, level: String) {
+        let format = StructuredLogHandler.Format(rawValue: format) ?? .logfmt
+        let level = Logger.Level(rawValue: level) ?? .info
+        LoggingSystem.bootstrap { label in StructuredLogHandler(label: label, format: format, level: level) }
+    }
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Switchboard builds and tests against (only what is missing).
+set -euo pipefail
+
+packages=(librdkafka-dev libcurl4-openssl-dev libyaml-dev libsqlite3-dev pkg-config kcat)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+    echo "switchboard: installing ${missing[*]}" >&2
+    sudo_cmd=()
+    if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+    "${sudo_cmd[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

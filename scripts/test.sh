@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs the whole test suite (installs the Debian packages it needs first).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh
+swift build --build-tests
+swift test --skip-build --parallel --num-workers 2
