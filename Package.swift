@@ -74,9 +74,10 @@ let package = Package(
         .target(
             name: "SwitchboardSandbox",
             dependencies: [
-                "SwitchboardCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -140,7 +141,11 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardSandboxTests",
-            dependencies: ["SwitchboardSandbox", "SwitchboardCore"],
+            dependencies: [
+                "SwitchboardSandbox",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

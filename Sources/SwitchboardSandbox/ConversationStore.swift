@@ -202,7 +202,7 @@ final class ConversationStore: Sendable {
     /// Every conversation, oldest first.
     func conversations() -> [ConversationView] {
         state.withLock { state in
-            state.conversationOrder.compactMap { id in state.conversations[id].map(ConversationView.init) }
+            state.conversationOrder.compactMap { id in state.conversations[id].map { ConversationView($0) } }
         }
     }
 
@@ -218,7 +218,7 @@ final class ConversationStore: Sendable {
 
     /// One conversation, or nil when unknown.
     func conversation(id: String) -> ConversationView? {
-        state.withLock { state in state.conversations[id].map(ConversationView.init) }
+        state.withLock { state in state.conversations[id].map { ConversationView($0) } }
     }
 
     /// The webhook counters and store sizes.

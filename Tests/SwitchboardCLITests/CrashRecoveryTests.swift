@@ -42,8 +42,8 @@ struct CrashRecoveryTests {
         """.write(toFile: keys, atomically: true, encoding: .utf8)
         let sandbox = try SwitchboardProcess(["sandbox", "--listen", "127.0.0.1:0", "--keys", keys])
         let line = try #require(await sandbox.waitForLine(containing: "sandbox listening"), "\(sandbox.log)")
-        let address = try #require(SwitchboardProcess.field("net.address", in: line))
-        return (sandbox, address)
+        let port = try #require(SwitchboardProcess.field("sandbox.port", in: line))
+        return (sandbox, "http://127.0.0.1:\(port)")
     }
 
     static func webhookAddress(_ process: SwitchboardProcess) async throws -> String {

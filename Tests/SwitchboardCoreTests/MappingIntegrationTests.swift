@@ -83,6 +83,6 @@ struct MappingIntegrationTests {
         _ = registry.build(config, diagnostics: diagnostics)
         let issue = try #require(diagnostics.issues.first)
         #expect(issue.path == "integrations.a.options.event_id.extra")
-        #expect(issue.position?.line == 7)
+        #expect(issue.position?.line == 8)
     }
 }

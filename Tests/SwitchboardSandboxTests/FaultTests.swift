@@ -75,6 +75,20 @@ struct FaultTests {
         }
     }
 
+    @Test("latency_ms delays the answer by at least that long, and the event is still accepted")
+    func latency() async throws {
+        let options = try standardOptions { $0.faults = SandboxFaults(latencyMilliseconds: 200) }
+        try await withSandbox(options) { client in
+            let minted = try await client.startConversation()
+            let clock = ContinuousClock()
+            let start = clock.now
+            let response = try await client.postEvent(body: #"{"cid": "\#(minted.externalEventID)"}"#)
+            // A lower bound only: the sandbox sleeps at least this long, however slow the machine is.
+            #expect(clock.now - start >= .milliseconds(200))
+            #expect(response.status == 201)
+        }
+    }
+
     @Test("impossible faults are refused with 400 and leave the old ones in force")
     func invalidFaults() async throws {
         try await withSandbox(try standardOptions()) { client in

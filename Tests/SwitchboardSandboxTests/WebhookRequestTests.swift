@@ -144,6 +144,8 @@ struct WebhookRequestTests {
         let options = try standardOptions(clock: clock) { $0.eventIDLifetime = .seconds(3600) }
         try await withSandbox(options) { client in
             let minted = try await client.startConversation()
+            let expiry = try Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(minted.expiresAt)
+            #expect(expiry == clock.now().addingTimeInterval(3600))
             clock.advance(seconds: 3599)
             let inTime = try await client.postEvent(body: #"{"cid": "\#(minted.externalEventID)"}"#)
             #expect(inTime.status == 201)

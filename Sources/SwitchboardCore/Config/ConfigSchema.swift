@@ -123,7 +123,8 @@ private let schemaText = #"""
           "default": 64
         },
         "rate_limit": { "$ref": "#/$defs/rate" },
-        "ordering_key": { "enum": ["event_id", "message_key"], "default": "event_id" }
+        "ordering_key": { "enum": ["event_id", "message_key"], "default": "event_id" },
+        "timeout": { "$ref": "#/$defs/duration", "description": "Longest time one request to PolyAI may take; default 10s." }
       }
     },
     "key": {
@@ -134,7 +135,7 @@ private let schemaText = #"""
         "env": { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$" },
         "file": { "type": "string", "minLength": 1 },
         "agents": {
-          "oneOf": [
+          "anyOf": [
             { "const": "all" },
             { "type": "string", "minLength": 1 },
             { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 } }

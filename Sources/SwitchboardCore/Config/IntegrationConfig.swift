@@ -35,6 +35,8 @@ public struct IntegrationConfig: Sendable, Hashable {
     public var rateLimit: Rate?
     /// What orders deliveries: `event_id` (one conversation, the default) or `message_key` (the Kafka key).
     public var orderingKey: String
+    /// How long one request to PolyAI may take (`timeout`, default 10s).
+    public var timeout: Duration
     /// Where the integration's block is.
     public var position: ConfigPosition?
     /// The key path of the block, such as `integrations.payments`.
@@ -51,6 +53,7 @@ public struct IntegrationConfig: Sendable, Hashable {
         maxInFlight: Int = 64,
         rateLimit: Rate? = nil,
         orderingKey: String = "event_id",
+        timeout: Duration = .seconds(10),
         position: ConfigPosition? = nil,
         path: String = ""
     ) {
@@ -63,6 +66,7 @@ public struct IntegrationConfig: Sendable, Hashable {
         self.maxInFlight = maxInFlight
         self.rateLimit = rateLimit
         self.orderingKey = orderingKey
+        self.timeout = timeout
         self.position = position
         self.path = path
     }
@@ -134,6 +138,7 @@ extension IntegrationConfig {
         let maxInFlight = reader.int("max_in_flight", range: maxInFlightRange) ?? 64
         let rateLimit = reader.rate("rate_limit")
         let orderingKey = reader.oneOf("ordering_key", orderingKeys) ?? "event_id"
+        let timeout = reader.duration("timeout") ?? .seconds(10)
         reader.finish()
 
         guard !context.hasErrors(since: mark), let plugin, let projectID, let key, let retry else { return nil }
@@ -147,6 +152,7 @@ extension IntegrationConfig {
             maxInFlight: maxInFlight,
             rateLimit: rateLimit,
             orderingKey: orderingKey,
+            timeout: timeout,
             position: entry.keyPosition ?? entry.value.position,
             path: blockPath
         )

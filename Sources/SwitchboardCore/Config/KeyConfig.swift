@@ -1,21 +1,5 @@
 import Foundation
 
-/// Where an integration's API key is read from; keys are never written inline in YAML.
-public enum KeySource: Sendable, Hashable {
-    /// An environment variable's name.
-    case env(String)
-    /// An absolute file path (a container secret); re-read on change.
-    case file(String)
-}
-
-/// Which agents a key was created for in Agent Studio.
-public enum KeyAgents: Sendable, Hashable {
-    /// "All agents".
-    case all
-    /// Only these agents (project ids).
-    case some([String])
-}
-
 /// An integration's API key: where it comes from and what it was created with in Agent Studio.
 ///
 /// ```yaml

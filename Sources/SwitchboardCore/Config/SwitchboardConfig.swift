@@ -78,6 +78,13 @@ extension SwitchboardConfig {
         -> (config: SwitchboardConfig?, integrations: [IntegrationConfig]) {
         let diagnostics = context.diagnostics
         let mark = context.errorMark
+        if root.kind == .scalar || root.kind == .sequence {
+            // One clear error beats "missing required key" for every key of a file that is not a mapping at all.
+            if !root.interpolationFailed {
+                diagnostics.error("expected a mapping with polyai, integrations and routes, found \(root.kindDescription)", at: root)
+            }
+            return (nil, [])
+        }
         let reader = ConfigReader(node: root, diagnostics: diagnostics)
 
         let polyai = reader.mapping("polyai", required: true).flatMap { PolyAIConfig.read($0, context) }

@@ -18,8 +18,13 @@ public struct IntegrationRegistry: Sendable {
 
     /// Builds every integration of a configuration; unknown plugins and bad options become issues.
     public func build(_ config: SwitchboardConfig, diagnostics: ConfigDiagnostics) -> [String: any Integration] {
+        build(config.integrations, diagnostics: diagnostics)
+    }
+
+    /// Builds the given integrations (those that read cleanly, even when other parts of the file have errors).
+    public func build(_ integrations: [IntegrationConfig], diagnostics: ConfigDiagnostics) -> [String: any Integration] {
         var built: [String: any Integration] = [:]
-        for integration in config.integrations {
+        for integration in integrations {
             guard let factory = factories[integration.plugin] else {
                 diagnostics.error(
                     "unknown plugin '\(integration.plugin)' (compiled in: \(names.joined(separator: ", ")))",
@@ -28,7 +33,7 @@ public struct IntegrationRegistry: Sendable {
                 )
                 continue
             }
-            let reader = ConfigReader(node: integration.options, diagnostics: diagnostics)
+            let reader = ConfigReader(node: integration.options, diagnostics: diagnostics, path: integration.path + ".options", position: integration.position)
             let context = IntegrationContext(name: integration.name, projectID: integration.projectID)
             if let made = factory(reader, context) {
                 built[integration.name] = made

@@ -40,7 +40,7 @@ public final class Bridge: Sendable {
             guard let key = keys[integration.name] else { continue }
             let destination = PolyAIDestination(
                 baseURL: config.polyai.baseURL, accountID: config.polyai.accountID,
-                projectID: integration.projectID, key: key, timeout: .seconds(10)
+                projectID: integration.projectID, key: key, timeout: integration.timeout
             )
             let name = integration.name
             lanes[name] = DeliveryLanes(

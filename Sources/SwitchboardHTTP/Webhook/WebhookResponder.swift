@@ -34,11 +34,17 @@ public struct WebhookResponder: HTTPResponder {
             return Self.json(.internalServerError, #"{"error":"route has no integration"}"#)
         }
 
+        let tooLarge = Self.json(.contentTooLarge, #"{"error":"body larger than \#(maxBodyBytes) bytes"}"#)
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxBodyBytes {
+            return tooLarge
+        }
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: maxBodyBytes)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            return Self.json(.contentTooLarge, #"{"error":"body larger than \#(maxBodyBytes) bytes"}"#)
+        } catch is NIOTooManyBytesError {
+            return tooLarge
+        } catch {
+            return Self.json(.badRequest, #"{"error":"the request body could not be read"}"#)
         }
         let metrics = IntegrationMetrics.named(target.integration)
 

@@ -61,10 +61,6 @@ struct SandboxCommand: AsyncParsableCommand {
             stderr.write("switchboard sandbox: \(error)\n")
             throw ExitCode(1)
         }
-        Task {
-            let bound = await sandbox.boundPort()
-            logger.notice("sandbox listening", metadata: ["net.address": .string("http://\(host):\(bound)")])
-        }
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: sandbox)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
         ))

@@ -14,11 +14,11 @@ enum ConfigCheck {
     static func run(file: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> (CheckedConfig?, [ConfigIssue]) {
         let loaded = ConfigLoader.load(file: file, environment: environment)
         var issues = loaded.issues
-        guard let config = loaded.config else { return (nil, issues) }
-
+        // Plugin options are checked even when other parts of the file have errors: every problem in one pass.
         let diagnostics = ConfigDiagnostics()
-        let integrations = Plugins.registry.build(config, diagnostics: diagnostics)
+        let integrations = Plugins.registry.build(loaded.integrations, diagnostics: diagnostics)
         issues += diagnostics.issues
+        guard let config = loaded.config else { return (nil, issues) }
 
         var keys: [String: KeyHolder] = [:]
         for integration in config.integrations {

@@ -46,7 +46,7 @@ struct ConfigSchemaTests {
             return Set(try #require(shape["properties"] as? [String: Any]).keys)
         }
         #expect(try keys("integration") == [
-            "plugin", "project_id", "key", "options", "retry", "max_in_flight", "rate_limit", "ordering_key",
+            "plugin", "project_id", "key", "options", "retry", "max_in_flight", "rate_limit", "ordering_key", "timeout",
         ])
         #expect(try keys("key") == ["env", "file", "agents", "permissions", "expires"])
         #expect(try keys("retry") == ["max_attempts", "base", "factor", "cap", "deadline"])

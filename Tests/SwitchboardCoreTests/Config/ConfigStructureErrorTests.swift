@@ -263,4 +263,14 @@ struct ConfigStructureErrorTests {
         let options = try #require(result.config?.integrations.first?.options)
         #expect(options.entry("template")?.value.scalar == "{\"text\": \"it's \(brackets)\n")
     }
+
+    @Test("a file that is a list or a single value is one error, not a missing key for each section")
+    func rootNotMapping() {
+        #expect(ConfigFixture.load("- polyai\n- routes").printed == [
+            "/srv/switchboard/q.yaml:1:1: error: expected a mapping with polyai, integrations and routes, found a list",
+        ])
+        #expect(ConfigFixture.load("hello").printed == [
+            "/srv/switchboard/q.yaml:1:1: error: expected a mapping with polyai, integrations and routes, found a single value",
+        ])
+    }
 }

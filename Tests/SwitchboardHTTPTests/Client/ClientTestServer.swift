@@ -6,8 +6,9 @@ import Synchronization
 /// A real Hummingbird server on 127.0.0.1, port 0, that the client tests talk to.
 ///
 /// Routes:
-/// - `POST|PUT /echo?status=N`: answers N (default 200) with the request body, its
-///   content type, and `x-echo-*` headers telling what the server received.
+/// - `POST|PUT /echo?status=N[&discard=1]`: answers N (default 200) with the request body
+///   (none with `discard`), its content type, and `x-echo-*` headers telling what the
+///   server received.
 /// - `GET /hello`: `hello`.
 /// - `GET /redirect`: 302 to `/hello`.
 /// - `GET /big?bytes=N[&chunked=1]`: N bytes, with or without a Content-Length.
@@ -40,7 +41,7 @@ struct ClientTestServer: Sendable {
         let (arrivals, arrivalSink) = AsyncStream.makeStream(of: Void.self)
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "client-test-server")
-        logger.logLevel = .error
+        logger.logLevel = .critical  // stopping by cancellation logs harmless errors
         let app = Application(
             router: makeRouter(gate: gate, arrivals: arrivalSink),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
@@ -84,8 +85,10 @@ struct ClientTestServer: Sendable {
             headers[.init("x-echo-expect")!] = received[.expect] ?? "none"
             headers[.init("x-echo-empty")!] = received[.init("x-empty")!].map { "[\($0)]" } ?? "absent"
             headers[.init("x-echo-method")!] = request.method.rawValue
+            headers[.init("x-echo-length")!] = "\(body.readableBytes)"
             headers[.init("X-Custom-Header")!] = "Value With Caps"
-            return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: body))
+            let discard = request.uri.queryParameters.get("discard") == "1"
+            return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: discard ? ByteBuffer() : body))
         }
         router.post("echo", use: echo)
         router.put("echo", use: echo)

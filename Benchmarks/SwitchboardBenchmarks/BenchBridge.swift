@@ -1,0 +1,76 @@
+import Foundation
+import Logging
+import Mapping
+import SwitchboardCore
+import SwitchboardHTTP
+
+/// A bridge posting to the benchmark's sink, with the journal in a temporary directory.
+struct BenchBridge {
+    let bridge: Bridge
+    let client: CurlHTTPClient
+    let webhookURL: String
+    private let runner: Task<Void, any Error>
+
+    static let key = "sk-benchmark-key-0001"
+
+    init(sink: String, maxInFlight: Int) async throws {
+        let directory = NSTemporaryDirectory() + "switchboard-bench-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let yaml = """
+        polyai: { endpoint: \(sink), account_id: ws-bench }
+        listen: 127.0.0.1:0
+        admin: 127.0.0.1:0
+        journal: { path: \(directory), capacity: 1000000 }
+        log: { level: warning }
+        integrations:
+          bench:
+            plugin: mapping
+            project_id: PROJECT-BENCH
+            key: { env: BENCH_KEY, agents: [PROJECT-BENCH], permissions: [external_events] }
+            options: { event_id: { from: json, path: cid } }
+            max_in_flight: \(maxInFlight)
+        routes:
+          - from: { webhook: /hooks/bench }
+            to: bench
+        """
+        let loaded = ConfigLoader.load(yaml: yaml, file: directory + "/bench.yaml", environment: ["BENCH_KEY": Self.key])
+        guard let config = loaded.config else { throw BenchError("benchmark config invalid: \(loaded.issues)") }
+        var registry = IntegrationRegistry()
+        MappingIntegration.register(in: &registry)
+        let integrations = registry.build(config, diagnostics: ConfigDiagnostics())
+        var logger = Logger(label: "bench")
+        logger.logLevel = .warning
+        let client = CurlHTTPClient(logger: logger)
+        let bridge = try Bridge(
+            config: config, integrations: integrations, keys: ["bench": KeyHolder(APIKey(Self.key))],
+            transport: ExternalEventsClient(client: client), logger: logger
+        )
+        self.bridge = bridge
+        self.client = client
+        runner = Task {
+            try await withThrowingDiscardingTaskGroup { group in
+                for service in bridge.services { group.addTask { try await service.run() } }
+            }
+        }
+        webhookURL = "http://127.0.0.1:\(await bridge.webhook.port.value())/hooks/bench"
+    }
+
+    func stop() async {
+        runner.cancel()
+        _ = try? await runner.value
+        bridge.close()
+        client.shutdown()
+    }
+
+    /// A 1 KB JSON body carrying `cid`.
+    static func body(_ index: Int) -> [UInt8] {
+        let head = #"{"cid":"conv-\#(index % 5000)","seq":\#(index),"pad":""#
+        let pad = String(repeating: "x", count: max(0, 1024 - head.utf8.count - 2))
+        return Array((head + pad + #""}"#).utf8)
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

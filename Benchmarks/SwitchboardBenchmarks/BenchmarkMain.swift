@@ -1,0 +1,78 @@
+import Foundation
+import Logging
+import Mapping
+import SwitchboardCore
+import SwitchboardHTTP
+
+/// Measures webhook → External Events delivery against a local sink, and prints one table.
+///
+/// Usage: `SwitchboardBenchmarks --sink http://127.0.0.1:PORT [--wrk-rate R] [--events N] [--ingress-rate R] [--ingress-seconds S]`
+/// `Benchmarks/run.sh` starts nginx as the sink, measures the `wrk` ceiling and calls this.
+@main
+enum BenchmarkMain {
+    static func main() async throws {
+        let arguments = Arguments(CommandLine.arguments.dropFirst())
+        guard let sink = arguments.value("--sink") else {
+            FileHandle.standardError.write(Data("usage: SwitchboardBenchmarks --sink http://127.0.0.1:PORT [--wrk-rate R]\n".utf8))
+            exit(2)
+        }
+        let events = Int(arguments.value("--events") ?? "") ?? 20_000
+        let ingressRate = Int(arguments.value("--ingress-rate") ?? "") ?? 2_000
+        let ingressSeconds = Int(arguments.value("--ingress-seconds") ?? "") ?? 5
+        let wrkRate = Double(arguments.value("--wrk-rate") ?? "")
+
+        var rows: [(String, String)] = []
+        let idleRSS = ResidentMemory.megabytes()
+        let throughput = try await WebhookThroughput.run(sink: sink, events: events, concurrency: 64)
+        rows.append(("webhook → sink delivery rate (1 KB, \(events) events, c=64)", String(format: "%.0f events/s", throughput.deliveryRate)))
+        rows.append(("webhook ingress rate (202s, same run)", String(format: "%.0f requests/s", throughput.ingressRate)))
+        if let wrkRate {
+            rows.append(("wrk POST ceiling on the same sink and body", String(format: "%.0f requests/s", wrkRate)))
+            rows.append(("delivery rate / wrk ceiling (target ≥ 0.5)", String(format: "%.2f", throughput.deliveryRate / wrkRate)))
+        }
+        let latency = try await IngressLatency.run(sink: sink, rate: ingressRate, seconds: ingressSeconds)
+        rows.append(("time to 202 at \(ingressRate)/s, p50", String(format: "%.2f ms", latency.p50)))
+        rows.append(("time to 202 at \(ingressRate)/s, p99 (target < 5 ms)", String(format: "%.2f ms", latency.p99)))
+        rows.append(("time to 202 at \(ingressRate)/s, max", String(format: "%.2f ms", latency.max)))
+        rows.append(("resident memory at start", String(format: "%.1f MB", idleRSS)))
+        rows.append(("resident memory after the runs", String(format: "%.1f MB", ResidentMemory.megabytes())))
+        Table.print(rows)
+    }
+}
+
+/// `--name value` arguments.
+struct Arguments {
+    private let values: [String]
+    init(_ values: ArraySlice<String>) { self.values = Array(values) }
+
+    func value(_ name: String) -> String? {
+        guard let index = values.firstIndex(of: name), index + 1 < values.count else { return nil }
+        return values[index + 1]
+    }
+}
+
+/// Resident set size of this process.
+enum ResidentMemory {
+    static func megabytes() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return 0 }
+        return kilobytes / 1024
+    }
+}
+
+/// A two-column table.
+enum Table {
+    static func print(_ rows: [(String, String)]) {
+        let width = rows.map(\.0.count).max() ?? 0
+        let line = String(repeating: "-", count: width + 24)
+        Swift.print(line)
+        Swift.print("measure".padding(toLength: width, withPad: " ", startingAt: 0) + " | result")
+        Swift.print(line)
+        for (name, value) in rows {
+            Swift.print(name.padding(toLength: width, withPad: " ", startingAt: 0) + " | " + value)
+        }
+        Swift.print(line)
+    }
+}

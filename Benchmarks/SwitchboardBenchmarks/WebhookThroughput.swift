@@ -1,0 +1,62 @@
+import Foundation
+import SwitchboardHTTP
+
+/// Posts N webhooks at a fixed concurrency and waits until every one has its outcome.
+enum WebhookThroughput {
+    struct Result {
+        var ingressRate: Double
+        var deliveryRate: Double
+    }
+
+    static func run(sink: String, events: Int, concurrency: Int) async throws -> Result {
+        let bench = try await BenchBridge(sink: sink, maxInFlight: 64)
+        let loadClient = CurlHTTPClient(logger: .init(label: "load"))
+        let start = ContinuousClock.now
+        let next = Counter()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<concurrency {
+                group.addTask {
+                    while let index = next.take(below: events) {
+                        let response = try await loadClient.send(HTTPClientRequest(
+                            url: bench.webhookURL, headers: [HTTPHeader("Content-Type", "application/json")], body: BenchBridge.body(index)
+                        ))
+                        guard response.status == 202 else { throw BenchError("webhook answered \(response.status)") }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let ingressElapsed = ContinuousClock.now - start
+        while bench.bridge.journal.depth > 0 {
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        let elapsed = ContinuousClock.now - start
+        loadClient.shutdown()
+        await bench.stop()
+        return Result(
+            ingressRate: Double(events) / ingressElapsed.secondsValue,
+            deliveryRate: Double(events) / elapsed.secondsValue
+        )
+    }
+}
+
+/// Hands out indexes to concurrent workers.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    func take(below limit: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard value < limit else { return nil }
+        defer { value += 1 }
+        return value
+    }
+}
+
+extension Duration {
+    var secondsValue: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,142 @@
+/// The consumer's shared bookkeeping, guarded by one mutex: assigned partitions with their watermarks and
+/// pause flags, the lifecycle, and counters. Methods only change values and say what librdkafka must be told,
+/// so the policy is testable without a broker.
+struct ConsumerState: Sendable {
+    /// Where the consumer is in its life.
+    enum Lifecycle: Sendable, Equatable {
+        case idle
+        case running
+        case stopping
+        case finished
+    }
+
+    /// One assigned partition.
+    struct Partition: Sendable {
+        var watermark = PartitionWatermark()
+        var paused = false
+        var revoking = false
+    }
+
+    /// What the poll thread does with a freshly polled message.
+    enum HandOut: Sendable, Equatable {
+        /// Give it to the handler.
+        case deliver
+        /// Give it to the handler and pause the partition first: it just reached its bound.
+        case deliverAndPause
+        /// Do not hand it out (partition not ours, being revoked, or the consumer is stopping).
+        case skip
+    }
+
+    /// What recording an outcome requires.
+    struct Outcome: Sendable, Equatable {
+        /// Store this commit position for the partition.
+        var store: Int64?
+        /// Resume fetching: the partition drained below half its bound.
+        var resume = false
+        /// A partition under revocation has no pending message left: wake the waiting revocation.
+        var drained = false
+    }
+
+    let maxPending: Int
+    var lifecycle: Lifecycle = .idle
+    private(set) var partitions: [KafkaTopicPartition: Partition] = [:]
+    private(set) var rebalanceCount = 0
+
+    init(maxPending: Int) {
+        self.maxPending = max(maxPending, 1)
+    }
+
+    /// Decides whether a polled message is handed out, and records it when it is.
+    mutating func handOut(_ topicPartition: KafkaTopicPartition, offset: Int64) -> HandOut {
+        guard lifecycle == .running,
+              var partition = partitions[topicPartition],
+              !partition.revoking
+        else { return .skip }
+        partition.watermark.handedOut(offset)
+        var action = HandOut.deliver
+        if !partition.paused, partition.watermark.pending >= maxPending {
+            partition.paused = true
+            action = .deliverAndPause
+        }
+        partitions[topicPartition] = partition
+        return action
+    }
+
+    /// Records an outcome; nil when the partition is no longer ours (revoked) or the offset is unknown.
+    mutating func done(_ topicPartition: KafkaTopicPartition, offset: Int64) -> Outcome? {
+        guard var partition = partitions[topicPartition] else { return nil }
+        let pendingBefore = partition.watermark.pending
+        let newPosition = partition.watermark.done(offset)
+        guard partition.watermark.pending != pendingBefore else { return nil }
+        var outcome = Outcome(store: newPosition)
+        if partition.revoking {
+            outcome.drained = partition.watermark.pending == 0
+        } else if partition.paused, lifecycle == .running, partition.watermark.pending * 2 < maxPending {
+            partition.paused = false
+            outcome.resume = true
+        }
+        partitions[topicPartition] = partition
+        return outcome
+    }
+
+    /// Starts tracking newly assigned partitions with fresh watermarks.
+    mutating func assign(_ assigned: [KafkaTopicPartition]) {
+        if !assigned.isEmpty { rebalanceCount += 1 }
+        for topicPartition in assigned {
+            partitions[topicPartition] = Partition()
+        }
+    }
+
+    /// Marks partitions as being revoked: nothing more of theirs is handed out, outcomes still count.
+    mutating func beginRevoke(_ revoked: [KafkaTopicPartition]) {
+        if !revoked.isEmpty { rebalanceCount += 1 }
+        for topicPartition in revoked {
+            partitions[topicPartition]?.revoking = true
+        }
+    }
+
+    /// Messages of `revoked` still waiting for an outcome.
+    func pending(in revoked: [KafkaTopicPartition]) -> Int {
+        revoked.reduce(0) { $0 + (partitions[$1]?.watermark.pending ?? 0) }
+    }
+
+    /// Forgets revoked partitions and returns their final commit positions (only those known).
+    mutating func finishRevoke(_ revoked: [KafkaTopicPartition]) -> [(KafkaTopicPartition, Int64)] {
+        var positions: [(KafkaTopicPartition, Int64)] = []
+        for topicPartition in revoked {
+            guard let partition = partitions.removeValue(forKey: topicPartition) else { continue }
+            if let position = partition.watermark.position {
+                positions.append((topicPartition, position))
+            }
+        }
+        return positions
+    }
+
+    /// Every tracked partition with its commit position, for an explicit commit.
+    var positions: [(KafkaTopicPartition, Int64)] {
+        partitions.compactMap { key, value in value.watermark.position.map { (key, $0) } }
+    }
+
+    /// Snapshots for metrics; lag is filled in by the caller from librdkafka's cached high watermarks.
+    func snapshot() -> [KafkaPartitionState] {
+        partitions
+            .map { key, value in
+                KafkaPartitionState(
+                    topic: key.topic,
+                    partition: key.partition,
+                    storedOffset: value.watermark.position,
+                    highestOffsetSeen: value.watermark.highestHandedOut,
+                    pending: value.watermark.pending,
+                    paused: value.paused,
+                    lag: nil
+                )
+            }
+            .sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
+    }
+
+    /// The offset lag is measured from: the stored watermark, else the first offset still pending.
+    func lagBase(of topicPartition: KafkaTopicPartition) -> Int64? {
+        guard let partition = partitions[topicPartition] else { return nil }
+        return partition.watermark.position ?? partition.watermark.lowestPending
+    }
+}
