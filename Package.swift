@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.0.0"),
     ],
     targets: [
         // C libraries, one Swift owner each.
@@ -46,6 +47,8 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -89,6 +92,11 @@ let package = Package(
             path: "Plugins/Mapping",
             swiftSettings: swiftSettings
         ),
+        .target(name: "Stripe", dependencies: ["SwitchboardCore"], path: "Plugins/Stripe", swiftSettings: swiftSettings),
+        .target(name: "HubSpot", dependencies: ["SwitchboardCore"], path: "Plugins/HubSpot", swiftSettings: swiftSettings),
+        .target(name: "Twilio", dependencies: ["SwitchboardCore"], path: "Plugins/Twilio", swiftSettings: swiftSettings),
+        .target(name: "Salesforce", dependencies: ["SwitchboardCore"], path: "Plugins/Salesforce", swiftSettings: swiftSettings),
+        .target(name: "Zendesk", dependencies: ["SwitchboardCore"], path: "Plugins/Zendesk", swiftSettings: swiftSettings),
 
         .executableTarget(
             name: "switchboard",
@@ -97,7 +105,7 @@ let package = Package(
                 "SwitchboardStore",
                 "SwitchboardHTTP",
                 "SwitchboardSandbox",
-                "Mapping",
+                "Mapping", "Stripe", "HubSpot", "Twilio", "Salesforce", "Zendesk",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -123,6 +131,11 @@ let package = Package(
         .testTarget(
             name: "SwitchboardCoreTests",
             dependencies: ["SwitchboardCore", "Mapping"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IntegrationPluginTests",
+            dependencies: ["SwitchboardCore", "Mapping", "Stripe", "HubSpot", "Twilio", "Salesforce", "Zendesk"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

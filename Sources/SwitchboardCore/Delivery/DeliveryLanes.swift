@@ -23,6 +23,7 @@ public final class DeliveryLanes: Service, Sendable {
     private let metrics: IntegrationMetrics
     private let rateLimiter: RateLimiter?
     private let jitter: @Sendable (ClosedRange<Int64>) -> Int64
+    private let circuitThreshold: Int
     private let onOutcome: OutcomeHandler
     private let state = Mutex(LaneTable())
 
@@ -37,8 +38,10 @@ public final class DeliveryLanes: Service, Sendable {
         clock: any DeliveryClock = SystemDeliveryClock(),
         logger: Logger,
         jitter: @escaping @Sendable (ClosedRange<Int64>) -> Int64 = { Int64.random(in: $0) },
+        circuitThreshold: Int = 10,
         onOutcome: @escaping OutcomeHandler
     ) {
+        self.circuitThreshold = max(1, circuitThreshold)
         self.integration = integration
         self.destination = destination
         self.policy = policy
@@ -115,6 +118,8 @@ public final class DeliveryLanes: Service, Sendable {
             await finish(key: key, delivery: delivery, outcome: .deadLettered(reason: reason.rawValue, last: previous.attemptRecord))
             return
         }
+        let gate = state.withLock { $0.gate(key, nowMillis: now) }
+        if gate == .park { return }
         if let rateLimiter { await rateLimiter.acquire() }
 
         let request = destination.request(for: delivery.event)
@@ -141,20 +146,80 @@ public final class DeliveryLanes: Service, Sendable {
         switch verdict {
         case .delivered:
             metrics.latency.recordNanoseconds((ContinuousClock.now - started).nanosecondsCount)
+            metrics.lastSuccess.record(Double(clock.nowMillis()) / 1000)
+            closeCircuit()
             await finish(key: key, delivery: delivery, outcome: .delivered(record))
         case .permanent:
+            // PolyAI read the request (key and endpoint work); only this event is refused.
+            closeCircuit()
             await finish(key: key, delivery: delivery, outcome: .deadLettered(reason: DeadLetterReason.rejected.rawValue, last: record))
         case .retry(let retryAfter):
+            let probeAt = openCircuitIfNeeded(keyRejected: false, gate: gate)
             if attempt >= policy.maxAttempts {
                 await finish(key: key, delivery: delivery, outcome: .deadLettered(reason: DeadLetterReason.maxAttempts.rawValue, last: record))
                 return
             }
+            if probeAt != nil, park(key: key, record: record, keyRejected: false) { return }
             scheduleRetry(key: key, delivery: delivery, record: record, keyRejected: false, wait: retryAfter ?? backoff(after: attempt))
         case .keyRejected:
             metrics.keyRejections.increment()
-            // A refused key fails every event alike: keep the event until its deadline instead of burning attempts.
+            logger.error("PolyAI refused the integration's key: deliveries paused until a probe succeeds", metadata: [
+                LogKey.status: .stringConvertible(record.status ?? 0),
+                LogKey.errorMessage: .string(record.errorMessage ?? ""),
+                LogKey.correlationID: .string(record.correlationID ?? ""),
+            ])
+            // A refused key fails every event alike: the circuit opens and the event waits (until its deadline)
+            // for a probe to succeed instead of burning attempts.
+            _ = openCircuitIfNeeded(keyRejected: true, gate: gate)
+            if park(key: key, record: record, keyRejected: true) { return }
             scheduleRetry(key: key, delivery: delivery, record: record, keyRejected: true, wait: backoff(after: attempt))
         }
+    }
+
+    /// The circuit's state: `closed`, `open` or `probing`.
+    public var circuitState: String {
+        switch state.withLock({ $0.circuit }) {
+        case .closed: "closed"
+        case .open: "open"
+        case .probing: "probing"
+        }
+    }
+
+    private func closeCircuit() {
+        guard let resumed = state.withLock({ $0.recordSuccess() }) else { return }
+        logger.notice("circuit closed: deliveries resume")
+        metrics.circuitOpen.record(0)
+        for (worker, key) in resumed { worker.resume(returning: key) }
+    }
+
+    /// Counts a failure; when the circuit opens (or is open) arms the timer that wakes parked lanes for the next probe.
+    private func openCircuitIfNeeded(keyRejected: Bool, gate: LaneTable.Gate) -> Int64? {
+        let now = clock.nowMillis()
+        let probeAt = state.withLock {
+            $0.recordFailure(
+                keyRejected: keyRejected, nowMillis: now, threshold: circuitThreshold,
+                baseMillis: max(policy.base.milliseconds, 100), capMillis: max(policy.cap.milliseconds, 100)
+            )
+        }
+        guard let probeAt else { return nil }
+        metrics.circuitOpen.record(1)
+        let timer = Task { [clock] in
+            do {
+                try await clock.sleep(for: .milliseconds(max(0, probeAt - now)))
+            } catch {
+                return
+            }
+            let resumed = self.state.withLock { $0.unparkAll() }
+            for (worker, key) in resumed { worker.resume(returning: key) }
+        }
+        state.withLock { $0.setCircuitTimer(timer) }?.cancel()
+        return probeAt
+    }
+
+    private func park(key: String, record: DeliveryOutcome.Attempt, keyRejected: Bool) -> Bool {
+        guard state.withLock({ $0.park(key, record: record, keyRejected: keyRejected) }) else { return false }
+        metrics.retried.increment()
+        return true
     }
 
     private func backoff(after attempt: Int) -> Duration {

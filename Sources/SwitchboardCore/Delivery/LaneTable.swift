@@ -6,7 +6,19 @@ import DequeModule
 /// `sleeping` (waiting for a retry). Only one worker ever holds a lane, which is what keeps per-key order.
 struct LaneTable {
     enum Phase {
-        case ready, busy, sleeping
+        case ready, busy, sleeping, parked
+    }
+
+    /// The integration's circuit: open after a refused key or a run of failures, probed by one attempt at a time.
+    enum Circuit: Equatable {
+        case closed
+        case open(retryAtMillis: Int64)
+        case probing
+    }
+
+    /// What a worker may do with a lane under the circuit.
+    enum Gate {
+        case pass, probe, park
     }
 
     struct Lane {
@@ -30,6 +42,11 @@ struct LaneTable {
     private var idleWorkers: Deque<CheckedContinuation<String?, Never>> = []
     private(set) var backlog = 0
     private(set) var stopping = false
+    private(set) var circuit = Circuit.closed
+    private var consecutiveFailures = 0
+    private var circuitBackoffMillis: Int64 = 0
+    private var parked: [String] = []
+    private var circuitTimer: Task<Void, Never>?
 
     /// Adds an event to its lane; returns a parked worker to hand a newly ready lane to.
     mutating func enqueue(_ delivery: Delivery) -> CheckedContinuation<String?, Never>? {
@@ -102,13 +119,85 @@ struct LaneTable {
         return makeReady(key)
     }
 
+    // MARK: - Circuit
+
+    /// Whether a worker may attempt the lane's first event now; parks the lane when the circuit is open.
+    mutating func gate(_ key: String, nowMillis: Int64) -> Gate {
+        switch circuit {
+        case .closed:
+            return .pass
+        case .open(let retryAt) where nowMillis >= retryAt:
+            circuit = .probing
+            return .probe
+        case .open, .probing:
+            lanes[key]?.phase = .parked
+            parked.append(key)
+            return .park
+        }
+    }
+
+    /// An attempt succeeded: the circuit closes and parked lanes become ready. Nil when it was closed already.
+    mutating func recordSuccess() -> [(CheckedContinuation<String?, Never>, String)]? {
+        consecutiveFailures = 0
+        circuitBackoffMillis = 0
+        guard circuit != .closed else { return nil }
+        circuit = .closed
+        circuitTimer?.cancel()
+        circuitTimer = nil
+        return unparkAll()
+    }
+
+    /// An attempt failed. Opens the circuit on a refused key, on a failed probe, or after `threshold` failures in a row;
+    /// returns the time of the next probe when it opened.
+    mutating func recordFailure(keyRejected: Bool, nowMillis: Int64, threshold: Int, baseMillis: Int64, capMillis: Int64) -> Int64? {
+        consecutiveFailures += 1
+        let probeFailed = circuit == .probing
+        guard keyRejected || probeFailed || consecutiveFailures >= threshold else { return nil }
+        if case .open(let retryAt) = circuit { return retryAt }
+        circuitBackoffMillis = circuitBackoffMillis == 0 ? max(1, baseMillis) : min(capMillis, circuitBackoffMillis * 2)
+        let retryAt = nowMillis + circuitBackoffMillis
+        circuit = .open(retryAtMillis: retryAt)
+        return retryAt
+    }
+
+    /// Parks a lane whose attempt failed while the circuit is open (it waits for the probe instead of its own timer).
+    mutating func park(_ key: String, record: DeliveryOutcome.Attempt, keyRejected: Bool) -> Bool {
+        guard !stopping, lanes[key] != nil, circuit != .closed else { return false }
+        lanes[key]!.attempts = record.attempts
+        lanes[key]!.lastRecord = record
+        lanes[key]!.lastKeyRejected = keyRejected
+        lanes[key]!.phase = .parked
+        parked.append(key)
+        return true
+    }
+
+    /// Keeps the timer that wakes parked lanes for the next probe (replacing an older one).
+    mutating func setCircuitTimer(_ timer: Task<Void, Never>) -> Task<Void, Never>? {
+        guard !stopping else { return timer }
+        defer { circuitTimer = timer }
+        return circuitTimer
+    }
+
+    /// Every parked lane becomes ready: one will probe, the others park again (or meet their deadline).
+    mutating func unparkAll() -> [(CheckedContinuation<String?, Never>, String)] {
+        var resumed: [(CheckedContinuation<String?, Never>, String)] = []
+        let keys = parked
+        parked.removeAll()
+        for key in keys where lanes[key]?.phase == .parked {
+            lanes[key]!.phase = .ready
+            if let worker = makeReady(key) { resumed.append((worker, key)) }
+        }
+        return resumed
+    }
+
     /// Stops everything: returns the parked workers (to resume with nil) and the timers (to cancel).
     mutating func stop() -> ([CheckedContinuation<String?, Never>], [Task<Void, Never>]) {
         stopping = true
         let workers = Array(idleWorkers)
         idleWorkers.removeAll()
         ready.removeAll()
-        var timers: [Task<Void, Never>] = []
+        var timers: [Task<Void, Never>] = circuitTimer.map { [$0] } ?? []
+        circuitTimer = nil
         for (key, lane) in lanes {
             if let timer = lane.timer {
                 timers.append(timer)

@@ -19,6 +19,9 @@ public protocol Integration: Sendable {
     func map(_ event: InboundEvent) throws(MappingFailure) -> [ExternalEvent]
     /// The HTTP reply the provider expects once the event is journalled; `nil` for Switchboard's default `202`.
     func acknowledgement(for event: InboundEvent) -> WebhookReply?
+    /// The provider's own id of this delivery (Stripe event id, HubSpot eventId, Twilio MessageSid…): a re-send
+    /// with an id delivered within the dedup window is acknowledged and not posted again. `nil` when unknown.
+    func deliveryID(for event: InboundEvent) -> String?
 }
 
 extension Integration {
@@ -26,6 +29,8 @@ extension Integration {
     public func verify(_ event: InboundEvent) -> Verification { .accepted }
     /// Switchboard's default reply.
     public func acknowledgement(for event: InboundEvent) -> WebhookReply? { nil }
+    /// No provider delivery id.
+    public func deliveryID(for event: InboundEvent) -> String? { nil }
 }
 
 /// The result of checking an inbound request.

@@ -17,6 +17,12 @@ public struct IntegrationMetrics: Sendable {
     public let backlog: Gauge
     /// Time of a successful attempt.
     public let latency: Timer
+    /// 1 while the integration's circuit is open (a refused key or a run of failures), else 0.
+    public let circuitOpen: Gauge
+    /// Wall-clock time (seconds since 1970) of the last delivery PolyAI accepted with this integration's key.
+    public let lastSuccess: Gauge
+    /// Seconds until the integration's key expires (negative once expired).
+    public let keyExpirySeconds: Gauge
     private let deadLetters: [String: Counter]
     private let statusClasses: [Counter]
     private let integration: String
@@ -43,6 +49,9 @@ public struct IntegrationMetrics: Sendable {
         inFlight = Meter(label: "switchboard_deliveries_in_flight", dimensions: dimensions)
         backlog = Gauge(label: "switchboard_lane_backlog", dimensions: dimensions)
         latency = Timer(label: "switchboard_delivery_latency_seconds", dimensions: dimensions, preferredDisplayUnit: .seconds)
+        circuitOpen = Gauge(label: "switchboard_circuit_open", dimensions: dimensions)
+        lastSuccess = Gauge(label: "switchboard_key_last_success_timestamp_seconds", dimensions: dimensions)
+        keyExpirySeconds = Gauge(label: "switchboard_key_expiry_seconds", dimensions: dimensions)
         var deadLetters: [String: Counter] = [:]
         for reason in DeadLetterReason.allCases {
             deadLetters[reason.rawValue] = Counter(

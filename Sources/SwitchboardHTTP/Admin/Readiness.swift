@@ -1,3 +1,4 @@
+import Foundation
 import Prometheus
 import SwitchboardCore
 import SwitchboardStore
@@ -8,10 +9,15 @@ public struct Readiness: Sendable {
     let listener: ListeningPort
     let journal: Journal
     let lanes: [String: DeliveryLanes]
+    let keyExpiries: [String: Date]
     private let journalDepth: Prometheus.Gauge
 
     /// Makes the report source; the journal depth gauge lives in `registry`.
-    public init(configFile: String, listener: ListeningPort, journal: Journal, lanes: [String: DeliveryLanes], registry: PrometheusCollectorRegistry) {
+    public init(
+        configFile: String, listener: ListeningPort, journal: Journal, lanes: [String: DeliveryLanes],
+        keyExpiries: [String: Date] = [:], registry: PrometheusCollectorRegistry
+    ) {
+        self.keyExpiries = keyExpiries
         self.journalDepth = registry.makeGauge(name: "switchboard_journal_depth")
         self.configFile = configFile
         self.listener = listener
@@ -24,26 +30,31 @@ public struct Readiness: Sendable {
         let listening = listener.current != nil
         let journalOK = !journal.isClosed
         let ready = listening && journalOK
-        let json = #"{"ready":\#(ready),"checks":{"config":"loaded","webhook_listener":"\#(listening ? "listening" : "not listening")","journal":"\#(journalOK ? "writable" : "not writable")"}}"# + "\n"
+        let circuits = lanes.keys.sorted().map { #""\#($0)":"\#(lanes[$0]!.circuitState)""# }.joined(separator: ",")
+        let json = #"{"ready":\#(ready),"checks":{"config":"loaded","webhook_listener":"\#(listening ? "listening" : "not listening")","journal":"\#(journalOK ? "writable" : "not writable")"},"circuits":{\#(circuits)}}"# + "\n"
         return (ready, json)
     }
 
     /// Updates gauges read at scrape time.
     public func refreshGauges() {
         journalDepth.set(Double(journal.depth))
+        let now = Date()
+        for (integration, expires) in keyExpiries {
+            IntegrationMetrics.named(integration).keyExpirySeconds.record(expires.timeIntervalSince(now).rounded())
+        }
     }
 
     /// A plain HTML page for people.
     public func statusPage() -> String {
         var rows = ""
         for (name, lane) in lanes.sorted(by: { $0.key < $1.key }) {
-            rows += "<tr><td>\(HTML.escape(name))</td><td>\(lane.backlog)</td></tr>"
+            rows += "<tr><td>\(HTML.escape(name))</td><td>\(lane.backlog)</td><td>\(lane.circuitState)</td></tr>"
         }
         return """
         <!doctype html><html><head><meta charset="utf-8"><title>Switchboard</title></head><body>
         <h1>Switchboard</h1><p>Configuration: \(HTML.escape(configFile))</p>
         <p>Journal depth: \(journal.depth)</p>
-        <table border="1"><tr><th>Integration</th><th>Events waiting</th></tr>\(rows)</table>
+        <table border="1"><tr><th>Integration</th><th>Events waiting</th><th>Circuit</th></tr>\(rows)</table>
         <p><a href="/metrics">metrics</a> · <a href="/readyz">readiness</a></p>
         </body></html>
         """

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Prometheus
 import ServiceLifecycle
@@ -34,7 +35,9 @@ public final class Bridge: Sendable {
         logger: Logger
     ) throws(StoreError) {
         let journal = try Journal(directory: config.journal.directory, capacity: config.journal.capacity, logger: logger)
-        let pipeline = WebhookPipeline(integrations: integrations, journal: journal, clock: clock, logger: logger)
+        let pipeline = WebhookPipeline(
+            integrations: integrations, journal: journal, dedupWindow: config.journal.dedupWindow, clock: clock, logger: logger
+        )
         var lanes: [String: DeliveryLanes] = [:]
         for integration in config.integrations {
             guard let key = keys[integration.name] else { continue }
@@ -65,7 +68,18 @@ public final class Bridge: Sendable {
             maxBodyBytes: config.webhook.maxBodyBytes, clock: clock, logger: logger, intake: WebhookIntake()
         )
         let webhook = WebhookServer(host: config.listen.host, port: config.listen.port, responder: responder, logger: logger)
-        let readiness = Readiness(configFile: config.file, listener: webhook.port, journal: journal, lanes: lanes, registry: registry)
+        var expiries: [String: Date] = [:]
+        var watched: [KeyRotation.Watched] = []
+        for integration in config.integrations {
+            if let expires = integration.key.expires { expiries[integration.name] = expires }
+            if case .file(let file) = integration.key.source, let holder = keys[integration.name] {
+                watched.append(KeyRotation.Watched(integration: integration.name, file: file, holder: holder))
+            }
+        }
+        let readiness = Readiness(
+            configFile: config.file, listener: webhook.port, journal: journal, lanes: lanes, keyExpiries: expiries, registry: registry
+        )
+        readiness.refreshGauges()
         let admin = AdminServer(host: config.admin.host, port: config.admin.port, registry: registry, readiness: readiness, logger: logger)
 
         self.journal = journal
@@ -74,7 +88,8 @@ public final class Bridge: Sendable {
         self.webhook = webhook
         self.admin = admin
         self.logger = logger
-        self.services = lanes.keys.sorted().compactMap { lanes[$0] } + [admin, webhook]
+        let rotation = KeyRotation(watched: watched, logger: logger)
+        self.services = [rotation] + lanes.keys.sorted().compactMap { lanes[$0] } + [admin, webhook]
     }
 
     /// Queues every journalled event still without an outcome (from before a crash or stop).

@@ -10,21 +10,48 @@ public final class WebhookPipeline: Sendable {
     private struct OpenEntry {
         var remaining: Int
         var deadLetters: [NewDeadLetter] = []
+        var identity: String?
     }
 
     private let integrations: [String: any Integration]
     private let journal: Journal
     private let clock: any DeliveryClock
     private let logger: Logger
+    private let dedupWindow: Duration
     private let lanes = Mutex<[String: DeliveryLanes]>([:])
     private let open = Mutex<[UInt64: OpenEntry]>([:])
+    /// Provider delivery ids journalled and not yet finished: a re-send arriving meanwhile is a duplicate.
+    private let claimed = Mutex<Set<String>>([])
 
     /// Makes a pipeline; lanes are attached once built (they report outcomes back here).
-    public init(integrations: [String: any Integration], journal: Journal, clock: any DeliveryClock, logger: Logger) {
+    public init(integrations: [String: any Integration], journal: Journal, dedupWindow: Duration = .seconds(86_400), clock: any DeliveryClock, logger: Logger) {
         self.integrations = integrations
         self.journal = journal
+        self.dedupWindow = dedupWindow
         self.clock = clock
         self.logger = logger
+    }
+
+    /// The dedup identity of an inbound event: the integration and the provider's delivery id.
+    public func identity(of event: InboundEvent, integration name: String) -> String? {
+        integrations[name]?.deliveryID(for: event).map { "\(name):\($0)" }
+    }
+
+    /// Claims a delivery identity for a new event; false when the same delivery is under way or was delivered within
+    /// the dedup window (a provider's re-send).
+    public func claim(_ identity: String) -> Bool {
+        guard claimed.withLock({ $0.insert(identity).inserted }) else { return false }
+        let since = clock.nowMillis() - dedupWindow.milliseconds
+        if (try? journal.wasDelivered(identity: identity, sinceMillis: since)) == true {
+            release(identity)
+            return false
+        }
+        return true
+    }
+
+    /// Gives a claim back (the event was not journalled, or it has its outcome).
+    public func release(_ identity: String) {
+        _ = claimed.withLock { $0.remove(identity) }
     }
 
     /// Connects the delivery lanes, by integration name.
@@ -38,7 +65,7 @@ public final class WebhookPipeline: Sendable {
     }
 
     /// Maps a journalled event and queues its External Events. Mapping failures are dead-lettered at once.
-    public func process(entryID: Int64, event: InboundEvent, integration name: String) async {
+    public func process(entryID: Int64, event: InboundEvent, integration name: String, identity: String? = nil) async {
         let ticket = UInt64(entryID)
         guard let integration = integrations[name], let lanes = lanes.withLock({ $0[name] }) else {
             await complete(entryID: entryID, deadLetters: [deadLetter(for: event, integration: name, reason: "no_integration", message: "integration '\(name)' is not configured")])
@@ -53,15 +80,15 @@ public final class WebhookPipeline: Sendable {
                 LogKey.outcome: .string(error.reason), LogKey.errorMessage: .string(error.message),
             ])
             IntegrationMetrics.named(name).deadLettered(reason: error.reason).increment()
-            await complete(entryID: entryID, deadLetters: [deadLetter(for: event, integration: name, reason: error.reason, message: error.message)])
+            await complete(entryID: entryID, deadLetters: [deadLetter(for: event, integration: name, reason: error.reason, message: error.message)], identity: identity)
             return
         }
         if events.isEmpty {
             logger.info("event mapped to no external events", metadata: [LogKey.integration: .string(name), LogKey.route: .string(event.route)])
-            await complete(entryID: entryID, deadLetters: [])
+            await complete(entryID: entryID, deadLetters: [], identity: identity)
             return
         }
-        open.withLock { $0[ticket] = OpenEntry(remaining: events.count) }
+        open.withLock { $0[ticket] = OpenEntry(remaining: events.count, identity: identity) }
         for external in events {
             lanes.submit(Delivery(event: external, route: event.route, firstSeenMillis: event.receivedAtMillis, ticket: ticket))
         }
@@ -80,14 +107,17 @@ public final class WebhookPipeline: Sendable {
                 )])
                 continue
             }
-            await process(entryID: entry.id, event: event, integration: entry.integration)
+            let identity = self.identity(of: event, integration: entry.integration)
+            if let identity { _ = claimed.withLock { $0.insert(identity) } }
+            await process(entryID: entry.id, event: event, integration: entry.integration, identity: identity)
         }
+        _ = try? await journal.pruneDelivered(olderThanMillis: clock.nowMillis() - dedupWindow.milliseconds)
         return entries.count
     }
 
     /// The lanes' outcome handler.
     public func record(_ delivery: Delivery, _ outcome: DeliveryOutcome, integration: String) async {
-        let finished: [NewDeadLetter]? = open.withLock { open in
+        let finished: OpenEntry? = open.withLock { open in
             guard var entry = open[delivery.ticket] else { return nil }
             if case .deadLettered(let reason, let last) = outcome {
                 entry.deadLetters.append(NewDeadLetter(
@@ -104,15 +134,20 @@ public final class WebhookPipeline: Sendable {
                 return nil
             }
             open[delivery.ticket] = nil
-            return entry.deadLetters
+            return entry
         }
         if let finished {
-            await complete(entryID: Int64(delivery.ticket), deadLetters: finished)
+            await complete(entryID: Int64(delivery.ticket), deadLetters: finished.deadLetters, identity: finished.identity)
         }
     }
 
-    private func complete(entryID: Int64, deadLetters: [NewDeadLetter]) async {
+    private func complete(entryID: Int64, deadLetters: [NewDeadLetter], identity: String? = nil) async {
+        defer { if let identity { release(identity) } }
         do {
+            if let identity, deadLetters.isEmpty {
+                // Remembered before the entry goes, so a re-send is recognised even right after a crash.
+                try await journal.recordDelivered(identity: identity, atMillis: clock.nowMillis())
+            }
             try await journal.complete(entryID: entryID, deadLetters: deadLetters)
         } catch {
             // The entry stays journalled and is delivered again after a restart: at least once, never lost.

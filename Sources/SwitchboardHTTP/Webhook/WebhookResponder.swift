@@ -69,6 +69,15 @@ public struct WebhookResponder: HTTPResponder {
             return Self.json(.unauthorized, #"{"error":"request could not be verified"}"#)
         }
 
+        let identity = pipeline.identity(of: event, integration: target.integration)
+        if let identity, !pipeline.claim(identity) {
+            Counter.duplicates(integration: target.integration).increment()
+            logger.info("provider re-send acknowledged, not posted again", metadata: [
+                LogKey.integration: .string(target.integration), LogKey.route: .string(target.route),
+            ])
+            return Self.acknowledge(integration, event, entry: nil)
+        }
+
         let entryID: Int64
         do {
             entryID = try await journal.append(NewJournalEntry(
@@ -76,18 +85,25 @@ public struct WebhookResponder: HTTPResponder {
                 metadata: InboundEventCodec.encodeMetadata(event), body: event.body
             ))
         } catch {
+            if let identity { pipeline.release(identity) }
             logger.warning("webhook not journalled", metadata: [LogKey.integration: .string(target.integration), LogKey.error: .string(error.description)])
             return Self.unavailable(error.code == .full ? "journal full" : "journal unavailable")
         }
         metrics.received.increment()
-        await pipeline.process(entryID: entryID, event: event, integration: target.integration)
+        await pipeline.process(entryID: entryID, event: event, integration: target.integration, identity: identity)
+        return Self.acknowledge(integration, event, entry: entryID)
+    }
+
+    /// The provider's expected reply, or Switchboard's `202`.
+    static func acknowledge(_ integration: any Integration, _ event: InboundEvent, entry: Int64?) -> Response {
 
         if let reply = integration.acknowledgement(for: event) {
             var response = Response(status: .init(code: reply.status), body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
             response.headers[.contentType] = reply.contentType
             return response
         }
-        return Self.json(.accepted, #"{"status":"accepted","entry":\#(entryID)}"#)
+        guard let entry else { return json(.ok, #"{"status":"duplicate"}"#) }
+        return json(.accepted, #"{"status":"accepted","entry":\#(entry)}"#)
     }
 
     static func json(_ status: HTTPResponse.Status, _ text: String) -> Response {
@@ -125,6 +141,11 @@ public final class WebhookIntake: Sendable {
 }
 
 extension Counter {
+    /// Provider re-sends recognised by their delivery id and not posted again.
+    static func duplicates(integration: String) -> Counter {
+        Counter(label: "switchboard_webhook_duplicates_total", dimensions: [("integration", integration)])
+    }
+
     /// Webhook requests an integration refused (bad signature and the like).
     static func webhookRejections(integration: String) -> Counter {
         Counter(label: "switchboard_webhook_rejections_total", dimensions: [("integration", integration)])

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import Synchronization
 
 /// A real Hummingbird server on 127.0.0.1, port 0, that the client tests talk to.
@@ -41,7 +42,7 @@ struct ClientTestServer: Sendable {
         let (arrivals, arrivalSink) = AsyncStream.makeStream(of: Void.self)
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "client-test-server")
-        logger.logLevel = .critical  // stopping by cancellation logs harmless errors
+        logger.logLevel = .error
         let app = Application(
             router: makeRouter(gate: gate, arrivals: arrivalSink),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
@@ -51,23 +52,28 @@ struct ClientTestServer: Sendable {
             },
             logger: logger
         )
+        // Stopped gracefully: held handlers are released and finish before the server goes away.
+        // (Cancelling a Hummingbird server with a handler still writing trips a NIO precondition.)
+        let serviceGroup = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger)
+        )
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                try await app.runService(gracefulShutdownSignals: [])
+                try await serviceGroup.run()
             }
             var portIterator = ports.makeAsyncIterator()
             let port = await portIterator.next() ?? 0
             let server = ClientTestServer(port: port, holdArrivals: arrivals, gate: gate)
+            let outcome: Result<T, any Error>
             do {
-                let result = try await body(server)
-                gate.open()
-                group.cancelAll()
-                return result
+                outcome = .success(try await body(server))
             } catch {
-                gate.open()
-                group.cancelAll()
-                throw error
+                outcome = .failure(error)
             }
+            gate.open()
+            await serviceGroup.triggerGracefulShutdown()
+            try await group.waitForAll()
+            return try outcome.get()
         }
     }
 

@@ -1,0 +1,1 @@
+// The Salesforce integration (being written).

@@ -1,0 +1,1 @@
+// The Twilio integration (being written).

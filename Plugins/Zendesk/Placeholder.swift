@@ -1,0 +1,1 @@
+// The Zendesk integration (being written).

@@ -1,0 +1,138 @@
+internal import CRdKafka
+import Foundation
+import Logging
+
+extension ConsumerCore {
+    /// Serves librdkafka's rebalance callback on the poll thread (or inside `rd_kafka_consumer_close`).
+    func rebalance(
+        handle: RdKafkaPointer,
+        code: rd_kafka_resp_err_t,
+        list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+    ) {
+        let partitions = TopicPartitionList.entries(of: list).map(\.topicPartition)
+        let cooperative = handle.isCooperative
+        switch code {
+        case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+            assign(partitions, list: list, handle: handle, cooperative: cooperative)
+        case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
+            revoke(partitions, list: list, handle: handle, cooperative: cooperative)
+        default:
+            logger.error(
+                "Kafka rebalance failed; dropping the assignment",
+                metadata: [KafkaLogKey.error: "\(String(cString: rd_kafka_err2str(code)))"]
+            )
+            let tracked = state.withLock { Array($0.partitions.keys) }
+            revoke(tracked, list: nil, handle: handle, cooperative: false)
+        }
+    }
+
+    private func assign(
+        _ partitions: [KafkaTopicPartition],
+        list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?,
+        handle: RdKafkaPointer,
+        cooperative: Bool
+    ) {
+        state.withLock { $0.assign(partitions) }
+        logger.info(
+            "Kafka partitions assigned",
+            metadata: [
+                KafkaLogKey.partitions: "\(partitions.map(\.description).joined(separator: ","))",
+                KafkaLogKey.protocolName: "\(cooperative ? "cooperative" : "eager")",
+            ]
+        )
+        let failure: KafkaError?
+        if cooperative {
+            failure = KafkaError.consuming(rd_kafka_incremental_assign(handle.raw, list), while: "assigning partitions")
+        } else {
+            let code = rd_kafka_assign(handle.raw, list)
+            failure = code == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaError(code, while: "assigning partitions")
+        }
+        if let failure {
+            logger.error("Kafka partition assignment failed", metadata: [KafkaLogKey.error: "\(failure)"])
+        }
+        // A partition this client paused in an earlier generation must not stay paused when it comes back.
+        handle.resume(partitions)
+    }
+
+    /// Stops handing out the partitions, waits (bounded) for their outcomes, stores and commits the
+    /// watermarks, then releases them. Outcomes arriving later for them are ignored.
+    private func revoke(
+        _ partitions: [KafkaTopicPartition],
+        list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?,
+        handle: RdKafkaPointer,
+        cooperative: Bool
+    ) {
+        state.withLock { $0.beginRevoke(partitions) }
+        let lost = handle.assignmentLost
+        var abandoned = 0
+        if !lost {
+            let deadline = Date().addingTimeInterval(Self.seconds(configuration.revokeTimeout))
+            abandoned = waitForOutcomes(of: partitions, until: deadline)
+        } else {
+            abandoned = state.withLock { $0.pending(in: partitions) }
+        }
+        let positions = state.withLock { state in
+            let positions = state.finishRevoke(partitions)
+            if !lost {
+                handle.storeOffsets(positions)
+            }
+            return positions
+        }
+        var metadata: Logger.Metadata = [
+            KafkaLogKey.partitions: "\(partitions.map(\.description).joined(separator: ","))",
+            KafkaLogKey.pending: "\(abandoned)",
+        ]
+        if lost {
+            logger.warning("Kafka partitions lost (session expired): not committing, their messages will be read again", metadata: metadata)
+        } else if let error = handle.commit(positions) {
+            metadata[KafkaLogKey.error] = "\(error)"
+            logger.warning("Kafka commit on revoke failed; the periodic commit will retry", metadata: metadata)
+        } else if abandoned > 0 {
+            logger.warning("Kafka partitions revoked with messages still without outcome: they will be read again", metadata: metadata)
+        } else {
+            logger.info("Kafka partitions revoked and committed", metadata: metadata)
+        }
+
+        if cooperative {
+            if let error = KafkaError.consuming(rd_kafka_incremental_unassign(handle.raw, list), while: "unassigning partitions") {
+                logger.error("Kafka partition unassignment failed", metadata: [KafkaLogKey.error: "\(error)"])
+            }
+        } else {
+            let code = rd_kafka_assign(handle.raw, nil)
+            if code != RD_KAFKA_RESP_ERR_NO_ERROR {
+                logger.error(
+                    "Kafka partition unassignment failed",
+                    metadata: [KafkaLogKey.error: "\(KafkaError(code, while: "unassigning partitions"))"]
+                )
+            }
+        }
+    }
+
+    /// A duration in seconds, for Foundation deadlines.
+    static func seconds(_ duration: Duration) -> TimeInterval {
+        let components = duration.components
+        return max(0, TimeInterval(components.seconds) + TimeInterval(components.attoseconds) / 1e18)
+    }
+
+    /// A duration in whole milliseconds, clamped to librdkafka's `int` timeouts.
+    static func milliseconds(_ duration: Duration) -> Int32 {
+        Int32(clamping: Int64(seconds(duration) * 1000))
+    }
+}
+
+/// rebalance_cb: librdkafka calls it from `rd_kafka_consumer_poll` or `rd_kafka_consumer_close`, both on the
+/// consumer's own thread.
+func consumerRebalanceCallback(
+    _ handle: OpaquePointer?,
+    _ code: rd_kafka_resp_err_t,
+    _ partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?,
+    _ opaque: UnsafeMutableRawPointer?
+) {
+    guard let handle else { return }
+    guard let core = ClientContext.from(opaque)?.consumer else {
+        // No Swift consumer behind this client: keep librdkafka's assignment in step with the group.
+        _ = rd_kafka_assign(handle, code == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS ? partitions : nil)
+        return
+    }
+    core.rebalance(handle: RdKafkaPointer(raw: handle), code: code, list: partitions)
+}

@@ -1,0 +1,149 @@
+internal import CRdKafka
+import Foundation
+import Logging
+
+/// Consumes with a contiguous-watermark commit policy. Messages are delivered to `handler` on the consumer's own thread,
+/// in partition order; the handler must not block (it queues work and returns).
+///
+/// Every handed-out message must eventually get `markDone` (delivered or dead-lettered). Per partition the
+/// committed offset is the lowest offset without an outcome, so a restart or a rebalance re-reads whatever was
+/// in flight and nothing slips through. A partition with `maxPendingPerPartition` messages in flight pauses
+/// and resumes once drained below half.
+///
+/// ```swift
+/// let consumer = try KafkaConsumer(
+///     configuration: KafkaConsumerConfiguration(brokers: ["localhost:9092"], groupID: "switchboard", topics: ["crm.bookings"]),
+///     logger: logger
+/// ) { message in
+///     lanes.enqueue(message)   // later: consumer.markDone(topic:partition:offset:)
+/// }
+/// try await consumer.run()    // returns after shutdown() once offsets are committed and the group is left
+/// ```
+public final class KafkaConsumer: Sendable {
+    private let core: ConsumerCore
+    private let client: RdKafkaClient
+
+    /// Creates the librdkafka consumer; a rejected option throws a `KafkaError` naming the key. Nothing is
+    /// consumed before `run()`.
+    public init(
+        configuration: KafkaConsumerConfiguration,
+        logger: Logger,
+        handler: @escaping @Sendable (KafkaMessage) -> Void
+    ) throws(KafkaError) {
+        guard !configuration.topics.isEmpty else {
+            throw KafkaError.local("a Kafka consumer needs at least one topic")
+        }
+        guard !configuration.groupID.isEmpty else {
+            throw KafkaError.local("a Kafka consumer needs a group id")
+        }
+        var logger = logger
+        logger[metadataKey: KafkaLogKey.group] = "\(configuration.groupID)"
+        for key in configuration.overriddenOptionKeys {
+            logger.warning(
+                "Kafka option ignored: the watermark commit policy sets it",
+                metadata: [KafkaLogKey.option: "\(key)"]
+            )
+        }
+        let core = ConsumerCore(configuration: configuration, logger: logger, handler: handler)
+        let conf = try RdKafkaConf(
+            settings: configuration.librdkafkaSettings(logLevel: ClientContext.syslogLevel(for: logger.logLevel))
+        )
+        self.client = try RdKafkaClient(
+            kind: .consumer,
+            conf: conf,
+            context: ClientContext(logger: logger, role: "consumer", consumer: core)
+        ) { rawConf in
+            rd_kafka_conf_set_rebalance_cb(rawConf, consumerRebalanceCallback)
+        }
+        self.core = core
+    }
+
+    /// Runs the poll thread until `shutdown()`; returns after the final commit and close. (Plain async func, the lead wraps it in a Service.)
+    /// Cancelling the calling task shuts the consumer down the same way.
+    public func run() async throws(KafkaError) {
+        let core = self.core
+        let client = self.client
+        let result: Result<Void, KafkaError> = await withTaskCancellationHandler {
+            switch core.begin() {
+            case .idle:
+                return await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, KafkaError>, Never>) in
+                    let thread = Thread {
+                        continuation.resume(returning: core.pollLoop(client: client))
+                    }
+                    thread.name = "kafka-consumer"
+                    thread.start()
+                }
+            case .running, .stopping:
+                return .failure(KafkaError.local("the Kafka consumer is already running"))
+            case .finished:
+                return .success(())
+            }
+        } onCancel: {
+            core.requestStop(client: client)
+        }
+        try result.get()
+    }
+
+    /// Records that a message has its outcome; advances (and stores) the partition's watermark when contiguous; resumes a paused partition.
+    /// Outcomes for partitions no longer assigned here (revoked, or after shutdown) are ignored.
+    public func markDone(topic: String, partition: Int32, offset: Int64) {
+        core.markDone(KafkaTopicPartition(topic: topic, partition: partition), offset: offset, handle: client.handle)
+    }
+
+    /// Records the outcome of `message`.
+    public func markDone(_ message: KafkaMessage) {
+        markDone(topic: message.topic, partition: message.partition, offset: message.offset)
+    }
+
+    /// Stops polling, waits (bounded by revokeTimeout) for outcomes of handed-out messages, commits watermarks, closes. Idempotent.
+    /// Returns at once; `run()` returns when all of that is done.
+    public func shutdown() {
+        core.requestStop(client: client)
+    }
+
+    /// Per partition: committed/stored watermark, highest offset seen, pending count, paused flag, high watermark (for lag) — for metrics.
+    public func partitionStates() -> [KafkaPartitionState] {
+        core.partitionStates(handle: client.handle)
+    }
+
+    /// How many rebalance callbacks (assignments and revocations with partitions) this consumer has served.
+    public var rebalanceCount: Int {
+        core.state.withLock { $0.rebalanceCount }
+    }
+
+    /// The group's committed offsets (next offset to read) for the partitions assigned here, read from the
+    /// broker. Runs on a thread of its own; for status pages and tests.
+    public func committedOffsets(timeout: Duration = .seconds(10)) async throws(KafkaError) -> [KafkaTopicPartition: Int64] {
+        let partitions = core.state.withLock { Array($0.partitions.keys) }
+        let client = self.client
+        let milliseconds = ConsumerCore.milliseconds(timeout)
+        return try await BlockingThread.run(name: "kafka-committed") {
+            client.handle.committed(partitions, timeoutMilliseconds: milliseconds)
+        }.get()
+    }
+
+    /// The committed offsets of `configuration.groupID` for `partitions`, read with a short-lived client that
+    /// does not join the group (so it does not trigger a rebalance).
+    public static func committedOffsets(
+        configuration: KafkaConsumerConfiguration,
+        partitions: [KafkaTopicPartition],
+        logger: Logger,
+        timeout: Duration = .seconds(10)
+    ) async throws(KafkaError) -> [KafkaTopicPartition: Int64] {
+        let settings = configuration.librdkafkaSettings(logLevel: ClientContext.syslogLevel(for: logger.logLevel))
+        let milliseconds = ConsumerCore.milliseconds(timeout)
+        return try await BlockingThread.run(name: "kafka-committed") { () -> Result<[KafkaTopicPartition: Int64], KafkaError> in
+            do throws(KafkaError) {
+                let conf = try RdKafkaConf(settings: settings)
+                let client = try RdKafkaClient(
+                    kind: .consumer,
+                    conf: conf,
+                    context: ClientContext(logger: logger, role: "offsets")
+                )
+                return client.handle.committed(partitions, timeoutMilliseconds: milliseconds)
+            } catch {
+                return .failure(error)
+            }
+        }.get()
+    }
+}

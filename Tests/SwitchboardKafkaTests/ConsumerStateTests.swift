@@ -1,0 +1,74 @@
+@testable import SwitchboardKafka
+import Testing
+
+@Suite("ConsumerState: back-pressure and revocation policy without a broker")
+struct ConsumerStateTests {
+    let orders = KafkaTopicPartition(topic: "orders", partition: 0)
+    let other = KafkaTopicPartition(topic: "orders", partition: 1)
+
+    func runningState(max: Int) -> ConsumerState {
+        var state = ConsumerState(maxPending: max)
+        state.lifecycle = .running
+        state.assign([orders, other])
+        return state
+    }
+
+    @Test("a partition pauses when its messages without outcome reach the bound, and only that partition")
+    func pausesAtTheBound() {
+        var state = runningState(max: 4)
+        for offset in Int64(0)..<3 {
+            #expect(state.handOut(orders, offset: offset) == .deliver)
+        }
+        #expect(state.handOut(orders, offset: 3) == .deliverAndPause)
+        #expect(state.handOut(other, offset: 0) == .deliver)
+        let snapshot = state.snapshot()
+        #expect(snapshot.first { $0.partition == 0 }?.paused == true)
+        #expect(snapshot.first { $0.partition == 1 }?.paused == false)
+    }
+
+    @Test("a paused partition resumes once drained below half the bound, and stores the watermark on the way")
+    func resumesBelowHalf() {
+        var state = runningState(max: 4)
+        for offset in Int64(0)..<4 { _ = state.handOut(orders, offset: offset) }
+
+        #expect(state.done(orders, offset: 0) == .init(store: 1, resume: false, drained: false))
+        // pending 2 of 4 is not below half yet
+        #expect(state.done(orders, offset: 1) == .init(store: 2, resume: false, drained: false))
+        #expect(state.done(orders, offset: 3) == .init(store: nil, resume: true, drained: false))
+    }
+
+    @Test("outcomes of a revoked partition are ignored once it is released")
+    func revokedOutcomesAreIgnored() {
+        var state = runningState(max: 10)
+        _ = state.handOut(orders, offset: 0)
+        _ = state.handOut(orders, offset: 1)
+        state.beginRevoke([orders])
+        #expect(state.handOut(orders, offset: 2) == .skip)
+        #expect(state.pending(in: [orders]) == 2)
+        #expect(state.done(orders, offset: 0) == .init(store: 1, resume: false, drained: false))
+        #expect(state.done(orders, offset: 1) == .init(store: 2, resume: false, drained: true))
+
+        let positions = state.finishRevoke([orders])
+        #expect(positions.count == 1)
+        #expect(positions.first?.1 == 2)
+        #expect(state.done(orders, offset: 2) == nil)
+        #expect(state.snapshot().map(\.partition) == [1])
+    }
+
+    @Test("nothing is handed out once the consumer is stopping")
+    func stoppingSkips() {
+        var state = runningState(max: 10)
+        state.lifecycle = .stopping
+        #expect(state.handOut(orders, offset: 0) == .skip)
+    }
+
+    @Test("rebalances with partitions are counted")
+    func countsRebalances() {
+        var state = ConsumerState(maxPending: 10)
+        state.assign([orders])
+        state.beginRevoke([orders])
+        _ = state.finishRevoke([orders])
+        state.assign([])
+        #expect(state.rebalanceCount == 2)
+    }
+}
