@@ -33,6 +33,12 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .systemLibrary(
+            name: "CRdKafka",
+            path: "Sources/CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        .systemLibrary(
             name: "CSQLite",
             path: "Sources/CSQLite",
             pkgConfig: "sqlite3",
@@ -53,6 +59,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SwitchboardKafka",
+            dependencies: [
+                "CRdKafka",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SwitchboardStore",
             dependencies: [
                 "CSQLite",
@@ -65,6 +80,7 @@ let package = Package(
             dependencies: [
                 "SwitchboardCore",
                 "SwitchboardStore",
+                "SwitchboardKafka",
                 "CCurl",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -105,6 +121,7 @@ let package = Package(
                 "SwitchboardStore",
                 "SwitchboardHTTP",
                 "SwitchboardSandbox",
+                "SwitchboardKafka",
                 "Mapping", "Stripe", "HubSpot", "Twilio", "Salesforce", "Zendesk",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -139,6 +156,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SwitchboardKafkaTests",
+            dependencies: ["SwitchboardKafka"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SwitchboardStoreTests",
             dependencies: ["SwitchboardStore", "CSQLite"],
             swiftSettings: swiftSettings
@@ -146,8 +168,10 @@ let package = Package(
         .testTarget(
             name: "SwitchboardHTTPTests",
             dependencies: [
-                "SwitchboardHTTP", "SwitchboardCore", "SwitchboardStore", "SwitchboardSandbox", "Mapping",
+                "SwitchboardHTTP", "SwitchboardCore", "SwitchboardStore", "SwitchboardSandbox", "SwitchboardKafka", "Mapping",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings

@@ -1,41 +1,49 @@
 import SwitchboardCore
 
-/// The declarative integration: takes the external event id from the JSON body, a header, a form field or a query
-/// parameter, and posts the whole body or selected fields.
+/// The declarative integration: takes the external event id from the JSON, form or XML body, a header or a query
+/// parameter, and posts the whole body, selected fields, or a small template.
 ///
 /// ```yaml
 /// options:
-///   event_id: { from: json, path: cid }   # json | header | form | query
+///   event_id: { from: json, path: cid }   # json | header | form | query | xml; optional `pattern` cuts it out
 ///   body: passthrough                     # or { fields: [status, amount] }
+///                                         # or { template: '{"status":"{{status}}"}', content_type: application/json }
 /// ```
 public struct MappingIntegration: Integration {
     /// Where the id is read from in the inbound event.
-    public enum IDSource: String, Sendable, CaseIterable {
-        case json, header, form, query
-    }
+    public typealias IDSource = EventIDSelector.Source
 
     /// What the outbound body is.
     public enum BodyShape: Sendable, Equatable {
         /// The inbound body unchanged.
         case passthrough
-        /// A JSON object with only these dotted paths of the inbound JSON.
+        /// Only these dotted paths (JSON, XML) or field names (form) of the inbound body.
         case fields([String])
+        /// A template filled from the inbound body.
+        case template(BodyTemplate)
     }
 
     /// The header that carries the id when the outbound body does not.
-    public static let idHeader = "X-External-Event-Id"
+    public static let idHeader = PluginKit.idHeader
 
-    /// Where the id is read from.
-    public var idSource: IDSource
-    /// The dotted path or name of the id.
-    public var idPath: String
+    /// Where the id is read from, and how.
+    public var eventID: EventIDSelector
     /// The outbound body.
     public var body: BodyShape
 
+    /// Where the id is read from.
+    public var idSource: IDSource { eventID.source }
+    /// The dotted path or name of the id.
+    public var idPath: String { eventID.path }
+
     /// Makes a mapping.
     public init(idSource: IDSource, idPath: String, body: BodyShape) {
-        self.idSource = idSource
-        self.idPath = idPath
+        self.init(eventID: EventIDSelector(source: idSource, path: idPath), body: body)
+    }
+
+    /// Makes a mapping with a full id selector (a `pattern` included).
+    public init(eventID: EventIDSelector, body: BodyShape) {
+        self.eventID = eventID
         self.body = body
     }
 
@@ -47,85 +55,71 @@ public struct MappingIntegration: Integration {
     /// Reads the `options:` block; nil (with issues reported) when it is wrong.
     public init?(options: ConfigReader) {
         let errorsBefore = options.diagnostics.errorCount
-        var idSource = IDSource.json
-        var idPath = "cid"
-        if let eventID = options.mapping("event_id") {
-            if let from = eventID.oneOf("from", IDSource.allCases.map(\.rawValue)) { idSource = IDSource(rawValue: from) ?? .json }
-            if let path = eventID.string("path", required: true) { idPath = path }
-            eventID.finish()
-        }
-        var body = BodyShape.passthrough
-        if let node = options.child("body") {
-            if let text = node.scalar {
-                if text != "passthrough" {
-                    options.diagnostics.error("expected 'passthrough' or { fields: [...] }", at: node)
-                    return nil
+        let eventID = EventIDSelector.read(options, allowed: IDSource.allCases, default: EventIDSelector(source: .json, path: "cid"))
+        let body = Self.readBody(options)
+        guard options.diagnostics.errorCount == errorsBefore, let eventID, let body else { return nil }
+        self.init(eventID: eventID, body: body)
+    }
+
+    static let bodyExpectation = "expected 'passthrough', { fields: [...] } or { template: '...', content_type: ... }"
+
+    /// Reads the optional `body` option.
+    static func readBody(_ options: ConfigReader) -> BodyShape? {
+        guard let node = options.value("body") else { return options.has("body") ? nil : .passthrough }
+        switch node.kind {
+        case .scalar:
+            guard node.scalar == "passthrough" else {
+                options.diagnostics.error(bodyExpectation, at: node)
+                return nil
+            }
+            return .passthrough
+        case .mapping:
+            let reader = ConfigReader(node: node, diagnostics: options.diagnostics)
+            defer { reader.finish() }
+            if reader.has("template") {
+                if reader.has("fields") {
+                    options.diagnostics.error("use either fields or template, not both", path: reader.path(of: "fields"), position: reader.keyPosition("fields"))
+                    _ = reader.child("fields")
                 }
-            } else {
-                let reader = ConfigReader(node: node, diagnostics: options.diagnostics)
-                let fields = reader.strings("fields", required: true) ?? []
-                reader.finish()
-                if fields.isEmpty { return nil }
-                body = .fields(fields)
+                return readTemplate(reader)
             }
-        }
-        if options.diagnostics.errorCount > errorsBefore { return nil }
-        self.init(idSource: idSource, idPath: idPath, body: body)
-    }
-
-    public func map(_ event: InboundEvent) throws(MappingFailure) -> [ExternalEvent] {
-        var json: Any?
-        if idSource == .json || body != .passthrough {
-            json = try JSONBody.parse(event.body)
-        }
-
-        let eventID: String?
-        switch idSource {
-        case .json: eventID = json.flatMap { JSONBody.string(at: idPath, in: $0) }
-        case .header: eventID = event.headers.first(named: idPath)
-        case .form: eventID = FormBody.parse(event.body).first(exactly: idPath)
-        case .query: eventID = event.query.first(exactly: idPath)
-        }
-        guard let eventID, !eventID.isEmpty else {
-            throw .noEventID("\(idSource.rawValue) \(idPath)")
-        }
-
-        switch body {
-        case .passthrough:
-            let location: EventIDLocation
-            switch idSource {
-            case .json, .form: location = .payload(idPath)
-            case .header: location = .header(idPath)
-            case .query: location = .query(idPath)
+            return BodySelector.readFields(reader).flatMap { selector in
+                if case .fields(let fields) = selector { return .fields(fields) }
+                return .passthrough
             }
-            let contentType = event.contentType ?? (idSource == .json ? "application/json" : "text/plain")
-            return [ExternalEvent(eventID: eventID, idLocation: location, body: event.body, contentType: contentType)]
-        case .fields(let paths):
-            guard let json else { throw .badPayload("selected fields need a JSON body") }
-            var selected: [String: Any] = [:]
-            for path in paths {
-                if let value = JSONBody.value(at: path, in: json) { MappingIntegration.insert(value, at: path, into: &selected) }
-            }
-            let carriesID = idSource == .json && paths.contains(idPath)
-            return [ExternalEvent(
-                eventID: eventID,
-                idLocation: carriesID ? .payload(idPath) : .header(MappingIntegration.idHeader),
-                body: JSONBody.encode(selected),
-                contentType: "application/json"
-            )]
+        case .sequence, .null:
+            options.diagnostics.error(bodyExpectation, at: node)
+            return nil
         }
     }
 
-    /// Puts `value` at a dotted path, creating objects on the way.
-    static func insert(_ value: Any, at path: String, into object: inout [String: Any]) {
-        let segments = path.split(separator: ".").map(String.init)
-        guard let first = segments.first else { return }
-        if segments.count == 1 {
-            object[first] = value
-            return
+    /// Reads `template` and `content_type` (default `application/json`, one of PolyAI's four).
+    static func readTemplate(_ reader: ConfigReader) -> BodyShape? {
+        var contentType = BodyKind.json.contentType
+        if let node = reader.value("content_type"), let text = node.string(reader.diagnostics) {
+            let media = text.split(separator: ";").first.map { String($0).trimmingSpaces().lowercased() }
+            guard BodyKind(mediaType: media) != nil else {
+                reader.diagnostics.error("expected one of: application/json, application/x-www-form-urlencoded, application/xml, text/plain", at: node)
+                return nil
+            }
+            contentType = BodyKind.outboundContentType(for: text, fallback: .json)
         }
-        var child = object[first] as? [String: Any] ?? [:]
-        insert(value, at: segments.dropFirst().joined(separator: "."), into: &child)
-        object[first] = child
+        guard let node = reader.value("template", required: true), let text = node.string(reader.diagnostics) else { return nil }
+        do {
+            return .template(try BodyTemplate(parsing: text, contentType: contentType))
+        } catch {
+            reader.diagnostics.error("template: \(error.message)", at: node)
+            return nil
+        }
+    }
+}
+
+extension String {
+    /// The string without leading and trailing spaces and tabs.
+    func trimmingSpaces() -> String {
+        var text = Substring(self)
+        while let first = text.first, first == " " || first == "\t" { text.removeFirst() }
+        while let last = text.last, last == " " || last == "\t" { text.removeLast() }
+        return String(text)
     }
 }

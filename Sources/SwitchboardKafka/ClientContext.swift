@@ -58,8 +58,13 @@ final class ClientContext: Sendable {
 
     /// Forwards one librdkafka log line.
     func log(level: Int32, facility: String, text: String) {
+        var mapped = Self.loggerLevel(forSyslog: level)
+        if role == "mock", facility == "CONFWARN" {
+            // The mock cluster's host client never connects anywhere; its "no bootstrap.servers" note is noise.
+            mapped = .debug
+        }
         logger.log(
-            level: Self.loggerLevel(forSyslog: level),
+            level: mapped,
             "\(text)",
             metadata: [KafkaLogKey.facility: "\(facility)", KafkaLogKey.client: "\(role)"]
         )

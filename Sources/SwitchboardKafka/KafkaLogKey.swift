@@ -13,4 +13,5 @@ enum KafkaLogKey {
     static let pending = "kafka.pending"
     static let version = "kafka.librdkafka_version"
     static let option = "kafka.option"
+    static let bootstrap = "kafka.bootstrap"
 }

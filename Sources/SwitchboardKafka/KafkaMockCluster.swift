@@ -32,7 +32,7 @@ public final class KafkaMockCluster: Sendable {
         self.handle = Mutex(cluster)
         logger.info(
             "Kafka mock cluster started",
-            metadata: ["kafka.bootstrap": "\(cluster.bootstrapServers)", KafkaLogKey.version: "\(librdkafkaVersion)"]
+            metadata: [KafkaLogKey.bootstrap: "\(cluster.bootstrapServers)", KafkaLogKey.version: "\(librdkafkaVersion)"]
         )
     }
 

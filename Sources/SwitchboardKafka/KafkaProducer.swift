@@ -5,11 +5,12 @@ import Synchronization
 /// Produces (dead letters). send returns only after the broker acknowledged (delivery report), or throws.
 ///
 /// Defaults to `acks=all`, so an acknowledged message is on every in-sync replica. Delivery reports are served
-/// by librdkafka's own background thread; no Swift thread is parked.
+/// by one dedicated thread (started with the first send) blocking in `rd_kafka_poll`, never by the cooperative pool.
 public final class KafkaProducer: Sendable {
     private let client: RdKafkaClient
     private let logger: Logger
     private let closed = Mutex(false)
+    private let poller: DeliveryReportPoller
 
     /// Creates the librdkafka producer; `options` are passed through and override the defaults.
     /// A rejected option throws a `KafkaError` naming the key.
@@ -32,9 +33,9 @@ public final class KafkaProducer: Sendable {
             conf: conf,
             context: ClientContext(logger: logger, role: "producer")
         ) { rawConf in
-            rd_kafka_conf_set_events(rawConf, Int32(RD_KAFKA_EVENT_DR))
-            rd_kafka_conf_set_background_event_cb(rawConf, producerBackgroundEventCallback)
+            rd_kafka_conf_set_dr_msg_cb(rawConf, producerDeliveryReportCallback)
         }
+        self.poller = DeliveryReportPoller(client: client)
         self.logger = logger
         logger.info("Kafka producer started", metadata: [KafkaLogKey.version: "\(librdkafkaVersion)"])
     }
@@ -44,6 +45,7 @@ public final class KafkaProducer: Sendable {
         if closed.withLock({ $0 }) {
             throw KafkaError.local("the Kafka producer is shut down")
         }
+        poller.start()
         let handle = client.handle
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, KafkaError>, Never>) in
             let opaque = Unmanaged.passRetained(DeliveryWaiter(continuation)).toOpaque()
@@ -72,7 +74,14 @@ public final class KafkaProducer: Sendable {
                 metadata: [KafkaLogKey.error: "\(String(cString: rd_kafka_err2str(code)))"]
             )
             _ = rd_kafka_purge(client.handle.raw, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
+            // Serve the delivery reports of the purged messages so their senders are answered.
+            _ = rd_kafka_flush(client.handle.raw, 1_000)
         }
+        poller.stop()
+    }
+
+    deinit {
+        poller.stop()
     }
 
     /// Hands one message to librdkafka (payload copied) with its headers.
@@ -122,23 +131,18 @@ public final class KafkaProducer: Sendable {
     }
 }
 
-/// background_event_cb: librdkafka's background thread hands over delivery-report batches here.
-private func producerBackgroundEventCallback(
+/// dr_msg_cb: called from `rd_kafka_poll` (or `rd_kafka_flush`) once per message with the broker's verdict.
+private func producerDeliveryReportCallback(
     _ handle: OpaquePointer?,
-    _ event: OpaquePointer?,
+    _ message: UnsafePointer<rd_kafka_message_t>?,
     _ opaque: UnsafeMutableRawPointer?
 ) {
-    guard let event else { return }
-    defer { rd_kafka_event_destroy(event) }
-    guard rd_kafka_event_type(event) == Int32(RD_KAFKA_EVENT_DR) else { return }
-    while let message = rd_kafka_event_message_next(event) {
-        guard let waiterPointer = message.pointee._private else { continue }
-        let waiter = Unmanaged<DeliveryWaiter>.fromOpaque(waiterPointer).takeRetainedValue()
-        let code = message.pointee.err
-        if code == RD_KAFKA_RESP_ERR_NO_ERROR {
-            waiter.finish(.success(()))
-        } else {
-            waiter.finish(.failure(KafkaError(code, while: "delivering to Kafka")))
-        }
+    guard let message, let waiterPointer = message.pointee._private else { return }
+    let waiter = Unmanaged<DeliveryWaiter>.fromOpaque(waiterPointer).takeRetainedValue()
+    let code = message.pointee.err
+    if code == RD_KAFKA_RESP_ERR_NO_ERROR {
+        waiter.finish(.success(()))
+    } else {
+        waiter.finish(.failure(KafkaError(code, while: "delivering to Kafka")))
     }
 }

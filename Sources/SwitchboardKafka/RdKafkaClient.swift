@@ -31,7 +31,7 @@ final class RdKafkaClient: Sendable {
         let type = kind == .producer ? RD_KAFKA_PRODUCER : RD_KAFKA_CONSUMER
         guard let created = rd_kafka_new(type, rawConf, &errorText, errorText.count) else {
             let reason = String(decoding: errorText.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            throw KafkaError.local("librdkafka refused the configuration: \(reason)")
+            throw KafkaError.local("librdkafka refused the configuration: \(conf.redact(reason))")
         }
         conf.relinquish()
         self.handle = RdKafkaPointer(raw: created)

@@ -6,116 +6,116 @@ import Testing
 struct KafkaCommitTests {
     @Test("a later success does not commit past an earlier event still without outcome; once it is done the commit passes it")
     func commitWaitsForTheEarliestPending() async throws {
-        let cluster = try KafkaMockCluster(brokers: 1, logger: .kafkaTest)
-        defer { cluster.shutdown() }
-        try cluster.createTopic("payments", partitions: 1)
-        try await produce(to: "payments", count: 20, brokers: cluster.bootstrapServers)
+        try await withMockCluster { cluster in
+            try cluster.createTopic("payments", partitions: 1)
+            try await produce(to: "payments", count: 20, brokers: cluster.bootstrapServers)
 
-        let log = MessageLog()
-        let consumer = try KafkaConsumer(
-            configuration: KafkaConsumerConfiguration(
-                brokers: [cluster.bootstrapServers],
-                groupID: "bridge",
-                topics: ["payments"],
-                options: fastGroupOptions
-            ),
-            logger: .kafkaTest
-        ) { message in
-            log.append(message)
+            let log = MessageLog()
+            let consumer = try KafkaConsumer(
+                configuration: KafkaConsumerConfiguration(
+                    brokers: [cluster.bootstrapServers],
+                    groupID: "bridge",
+                    topics: ["payments"],
+                    options: fastGroupOptions
+                ),
+                logger: .kafkaTest
+            ) { message in
+                log.append(message)
+            }
+            let running = start(consumer)
+            #expect(await eventually { log.count >= 20 })
+
+            // Outcomes arrive out of order, and offset 5 is still being retried.
+            let partition = KafkaTopicPartition(topic: "payments", partition: 0)
+            for message in log.all.reversed() where message.offset != 5 {
+                consumer.markDone(message)
+            }
+            let state = try #require(consumer.partitionStates().first)
+            #expect(state.storedOffset == 5)
+            #expect(state.pending == 1)
+
+            // The periodic commit (every 200 ms here) reaches 5, and never more, however long we look.
+            var highestSeen: Int64 = -1
+            let reachedFive = try await eventually {
+                let committed = try await consumer.committedOffsets()[partition] ?? -1
+                highestSeen = max(highestSeen, committed)
+                return committed == 5
+            }
+            #expect(reachedFive)
+            for _ in 0..<5 {
+                try await Task.sleep(for: .milliseconds(200))
+                highestSeen = max(highestSeen, try await consumer.committedOffsets()[partition] ?? -1)
+            }
+            #expect(highestSeen == 5)
+
+            // Offset 5 gets its outcome: the commit jumps to the end.
+            let five = try #require(log.all.first { $0.offset == 5 })
+            consumer.markDone(five)
+            #expect(consumer.partitionStates().first?.storedOffset == 20)
+            #expect(try await eventually { try await consumer.committedOffsets()[partition] == 20 })
+            #expect(consumer.partitionStates().first?.lag == 0)
+
+            consumer.shutdown()
+            try await running.value
         }
-        let running = start(consumer)
-        #expect(await eventually { log.count >= 20 })
-
-        // Outcomes arrive out of order, and offset 5 is still being retried.
-        let partition = KafkaTopicPartition(topic: "payments", partition: 0)
-        for message in log.all.reversed() where message.offset != 5 {
-            consumer.markDone(message)
-        }
-        let state = try #require(consumer.partitionStates().first)
-        #expect(state.storedOffset == 5)
-        #expect(state.pending == 1)
-
-        // The periodic commit (every 200 ms here) reaches 5, and never more, however long we look.
-        var highestSeen: Int64 = -1
-        let reachedFive = try await eventually {
-            let committed = try await consumer.committedOffsets()[partition] ?? -1
-            highestSeen = max(highestSeen, committed)
-            return committed == 5
-        }
-        #expect(reachedFive)
-        for _ in 0..<5 {
-            try await Task.sleep(for: .milliseconds(200))
-            highestSeen = max(highestSeen, try await consumer.committedOffsets()[partition] ?? -1)
-        }
-        #expect(highestSeen == 5)
-
-        // Offset 5 gets its outcome: the commit jumps to the end.
-        let five = try #require(log.all.first { $0.offset == 5 })
-        consumer.markDone(five)
-        #expect(consumer.partitionStates().first?.storedOffset == 20)
-        #expect(try await eventually { try await consumer.committedOffsets()[partition] == 20 })
-        #expect(consumer.partitionStates().first?.lag == 0)
-
-        consumer.shutdown()
-        try await running.value
     }
 
     @Test("a consumer stopped with messages still without outcome: the next consumer of the group gets them again")
     func restartRedeliversWhatHadNoOutcome() async throws {
-        let cluster = try KafkaMockCluster(brokers: 1, logger: .kafkaTest)
-        defer { cluster.shutdown() }
-        try cluster.createTopic("bookings", partitions: 2)
-        try await produce(to: "bookings", count: 30, brokers: cluster.bootstrapServers)
-        let configuration = KafkaConsumerConfiguration(
-            brokers: [cluster.bootstrapServers],
-            groupID: "bridge",
-            topics: ["bookings"],
-            options: fastGroupOptions,
-            revokeTimeout: .milliseconds(300)
-        )
+        try await withMockCluster { cluster in
+            try cluster.createTopic("bookings", partitions: 2)
+            try await produce(to: "bookings", count: 30, brokers: cluster.bootstrapServers)
+            let configuration = KafkaConsumerConfiguration(
+                brokers: [cluster.bootstrapServers],
+                groupID: "bridge",
+                topics: ["bookings"],
+                options: fastGroupOptions,
+                revokeTimeout: .milliseconds(300)
+            )
 
-        // First instance: outcomes only for offsets below 3 in each partition, then it stops.
-        let first = MessageLog()
-        let firstConsumer = try KafkaConsumer(configuration: configuration, logger: .kafkaTest) { first.append($0) }
-        let firstRun = start(firstConsumer)
-        #expect(await eventually { first.count >= 30 })
-        for message in first.all where message.offset < 3 {
-            firstConsumer.markDone(message)
+            // First instance: outcomes only for offsets below 3 in each partition, then it stops.
+            let first = MessageLog()
+            let firstConsumer = try KafkaConsumer(configuration: configuration, logger: .kafkaTest) { first.append($0) }
+            let firstRun = start(firstConsumer)
+            #expect(await eventually { first.count >= 30 })
+            for message in first.all where message.offset < 3 {
+                firstConsumer.markDone(message)
+            }
+            firstConsumer.shutdown()
+            try await firstRun.value
+
+            let unanswered = Set(first.all.filter { $0.offset >= 3 }.map { "\($0.partition)/\($0.offset)" })
+            let partitions = Set(first.all.map(\.partition)).map { KafkaTopicPartition(topic: "bookings", partition: $0) }
+            let committed = try await KafkaConsumer.committedOffsets(
+                configuration: configuration,
+                partitions: partitions,
+                logger: .kafkaTest
+            )
+            for partition in partitions {
+                #expect(committed[partition] == 3)
+            }
+
+            // Outcomes arriving after the stop are ignored safely.
+            for message in first.all where message.offset >= 3 {
+                firstConsumer.markDone(message)
+            }
+            #expect(firstConsumer.partitionStates().isEmpty)
+
+            // Second instance of the same group: it reads again exactly what had no outcome.
+            let second = MessageLog()
+            let reference = ConsumerReference()
+            let secondConsumer = try KafkaConsumer(configuration: configuration, logger: .kafkaTest) { message in
+                second.append(message)
+                reference.markDone(message)
+            }
+            reference.set(secondConsumer)
+            let secondRun = start(secondConsumer)
+            #expect(await eventually { second.count >= unanswered.count })
+            secondConsumer.shutdown()
+            try await secondRun.value
+
+            let redelivered = Set(second.all.map { "\($0.partition)/\($0.offset)" })
+            #expect(redelivered == unanswered)
         }
-        firstConsumer.shutdown()
-        try await firstRun.value
-
-        let unanswered = Set(first.all.filter { $0.offset >= 3 }.map { "\($0.partition)/\($0.offset)" })
-        let partitions = Set(first.all.map(\.partition)).map { KafkaTopicPartition(topic: "bookings", partition: $0) }
-        let committed = try await KafkaConsumer.committedOffsets(
-            configuration: configuration,
-            partitions: partitions,
-            logger: .kafkaTest
-        )
-        for partition in partitions {
-            #expect(committed[partition] == 3)
-        }
-
-        // Outcomes arriving after the stop are ignored safely.
-        for message in first.all where message.offset >= 3 {
-            firstConsumer.markDone(message)
-        }
-        #expect(firstConsumer.partitionStates().isEmpty)
-
-        // Second instance of the same group: it reads again exactly what had no outcome.
-        let second = MessageLog()
-        let reference = ConsumerReference()
-        let secondConsumer = try KafkaConsumer(configuration: configuration, logger: .kafkaTest) { message in
-            second.append(message)
-            reference.markDone(message)
-        }
-        reference.set(secondConsumer)
-        let secondRun = start(secondConsumer)
-        #expect(await eventually { second.count >= unanswered.count })
-        secondConsumer.shutdown()
-        try await secondRun.value
-
-        let redelivered = Set(second.all.map { "\($0.partition)/\($0.offset)" })
-        #expect(redelivered == unanswered)
     }
 }

@@ -4,10 +4,11 @@ import Synchronization
 import SwitchboardKafka
 
 extension Logger {
-    /// A quiet logger for tests: only errors reach stderr.
+    /// A quiet logger for tests: only errors reach stderr, unless SWITCHBOARD_KAFKA_TEST_LOG names a level.
     static var kafkaTest: Logger {
         var logger = Logger(label: "switchboard.kafka.test") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = .error
+        let requested = ProcessInfo.processInfo.environment["SWITCHBOARD_KAFKA_TEST_LOG"].flatMap(Logger.Level.init(rawValue:))
+        logger.logLevel = requested ?? .error
         return logger
     }
 }
@@ -35,15 +36,20 @@ final class MessageLog: Sendable {
 }
 
 /// Lets a handler reach the consumer it belongs to (which does not exist yet when the handler is written).
+/// Weak, so the handler → reference → consumer loop does not keep the consumer (and its sockets) alive.
 final class ConsumerReference: Sendable {
-    private let consumer = Mutex<KafkaConsumer?>(nil)
+    private struct Box {
+        weak var consumer: KafkaConsumer?
+    }
+
+    private let box = Mutex(Box())
 
     func set(_ value: KafkaConsumer) {
-        consumer.withLock { $0 = value }
+        box.withLock { $0.consumer = value }
     }
 
     func markDone(_ message: KafkaMessage) {
-        consumer.withLock { $0 }?.markDone(message)
+        box.withLock { $0.consumer }?.markDone(message)
     }
 }
 
@@ -106,6 +112,22 @@ func eventually(
         try? await Task.sleep(for: .milliseconds(20))
     }
     return try await condition()
+}
+
+/// Runs `body` against a fresh mock cluster and shuts the cluster down after everything `body` created
+/// (consumers, producers) is gone, so no client is left reconnecting to a vanished broker.
+func withMockCluster(
+    brokers: Int = 1,
+    _ body: (KafkaMockCluster) async throws -> Void
+) async throws {
+    let cluster = try KafkaMockCluster(brokers: brokers, logger: .kafkaTest)
+    do {
+        try await body(cluster)
+    } catch {
+        cluster.shutdown()
+        throw error
+    }
+    cluster.shutdown()
 }
 
 /// Options that make group tests quick on the mock cluster.

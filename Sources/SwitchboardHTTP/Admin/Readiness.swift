@@ -1,6 +1,7 @@
 import Foundation
 import Prometheus
 import SwitchboardCore
+import SwitchboardKafka
 import SwitchboardStore
 
 /// What `/readyz` and the status page report: configuration loaded, listener bound, journal writable.
@@ -9,14 +10,20 @@ public struct Readiness: Sendable {
     let listener: ListeningPort
     let journal: Journal
     let lanes: [String: DeliveryLanes]
+    let kafka: KafkaSource?
     let keyExpiries: [String: Date]
     private let journalDepth: Prometheus.Gauge
+    private let kafkaLag: Prometheus.Gauge
+    private let registry: PrometheusCollectorRegistry
 
     /// Makes the report source; the journal depth gauge lives in `registry`.
     public init(
         configFile: String, listener: ListeningPort, journal: Journal, lanes: [String: DeliveryLanes],
-        keyExpiries: [String: Date] = [:], registry: PrometheusCollectorRegistry
+        kafka: KafkaSource? = nil, keyExpiries: [String: Date] = [:], registry: PrometheusCollectorRegistry
     ) {
+        self.kafka = kafka
+        self.kafkaLag = registry.makeGauge(name: "switchboard_kafka_consumer_lag")
+        self.registry = registry
         self.keyExpiries = keyExpiries
         self.journalDepth = registry.makeGauge(name: "switchboard_journal_depth")
         self.configFile = configFile
@@ -38,6 +45,7 @@ public struct Readiness: Sendable {
     /// Updates gauges read at scrape time.
     public func refreshGauges() {
         journalDepth.set(Double(journal.depth))
+        refreshKafkaGauges()
         let now = Date()
         for (integration, expires) in keyExpiries {
             IntegrationMetrics.named(integration).keyExpirySeconds.record(expires.timeIntervalSince(now).rounded())
@@ -77,5 +85,27 @@ enum HTML {
             }
         }
         return out
+    }
+}
+
+extension Readiness {
+    /// Consumer lag, committed offsets, pause state per partition, and rebalances (labels: topic and partition only).
+    func refreshKafkaGauges() {
+        guard let kafka else { return }
+        var total: Int64 = 0
+        for state in kafka.partitionStates() {
+            let labels = [("topic", state.topic), ("partition", String(state.partition))]
+            if let lag = state.lag {
+                registry.makeGauge(name: "switchboard_kafka_partition_lag", labels: labels).set(Double(lag))
+                total += lag
+            }
+            if let offset = state.storedOffset {
+                registry.makeGauge(name: "switchboard_kafka_committed_offset", labels: labels).set(Double(offset))
+            }
+            registry.makeGauge(name: "switchboard_kafka_partition_paused", labels: labels).set(state.paused ? 1.0 : 0.0)
+            registry.makeGauge(name: "switchboard_kafka_partition_pending", labels: labels).set(Double(state.pending))
+        }
+        kafkaLag.set(Double(total))
+        registry.makeGauge(name: "switchboard_kafka_rebalances").set(Double(kafka.rebalanceCount))
     }
 }

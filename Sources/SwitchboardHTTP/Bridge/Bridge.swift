@@ -2,7 +2,9 @@ import Foundation
 import Logging
 import Prometheus
 import ServiceLifecycle
+import Synchronization
 import SwitchboardCore
+import SwitchboardKafka
 import SwitchboardStore
 
 /// One running configuration: journal, delivery lanes per integration, the webhook listener and the admin listener.
@@ -21,6 +23,8 @@ public final class Bridge: Sendable {
     public let journal: Journal
     /// The delivery lanes, by integration.
     public let lanes: [String: DeliveryLanes]
+    /// The Kafka consumer of the routed topics, when `kafka:` is configured and a route reads a topic.
+    public let kafka: KafkaSource?
     private let pipeline: WebhookPipeline
     private let logger: Logger
 
@@ -33,11 +37,12 @@ public final class Bridge: Sendable {
         clock: any DeliveryClock = SystemDeliveryClock(),
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         logger: Logger
-    ) throws(StoreError) {
+    ) throws {
         let journal = try Journal(directory: config.journal.directory, capacity: config.journal.capacity, logger: logger)
         let pipeline = WebhookPipeline(
             integrations: integrations, journal: journal, dedupWindow: config.journal.dedupWindow, clock: clock, logger: logger
         )
+        let dispatch = OutcomeDispatch(pipeline: pipeline)
         var lanes: [String: DeliveryLanes] = [:]
         for integration in config.integrations {
             guard let key = keys[integration.name] else { continue }
@@ -58,10 +63,17 @@ public final class Bridge: Sendable {
                 transport: transport,
                 clock: clock,
                 logger: logger,
-                onOutcome: { delivery, outcome in await pipeline.record(delivery, outcome, integration: name) }
+                onOutcome: { delivery, outcome in await dispatch.record(delivery, outcome, integration: name) }
             )
         }
         pipeline.attach(lanes: lanes)
+        var kafka: KafkaSource?
+        if let settings = config.kafka, config.routes.contains(where: { if case .kafka = $0.source { true } else { false } }) {
+            kafka = try KafkaSource(
+                config: config, kafka: settings, integrations: integrations, lanes: lanes, journal: journal, clock: clock, logger: logger
+            )
+            dispatch.kafka.withLock { $0 = kafka }
+        }
 
         let responder = WebhookResponder(
             routes: SwitchboardCore.Router(routes: config.routes), pipeline: pipeline, journal: journal,
@@ -77,19 +89,22 @@ public final class Bridge: Sendable {
             }
         }
         let readiness = Readiness(
-            configFile: config.file, listener: webhook.port, journal: journal, lanes: lanes, keyExpiries: expiries, registry: registry
+            configFile: config.file, listener: webhook.port, journal: journal, lanes: lanes, kafka: kafka,
+            keyExpiries: expiries, registry: registry
         )
         readiness.refreshGauges()
         let admin = AdminServer(host: config.admin.host, port: config.admin.port, registry: registry, readiness: readiness, logger: logger)
 
         self.journal = journal
         self.lanes = lanes
+        self.kafka = kafka
         self.pipeline = pipeline
         self.webhook = webhook
         self.admin = admin
         self.logger = logger
         let rotation = KeyRotation(watched: watched, logger: logger)
-        self.services = [rotation] + lanes.keys.sorted().compactMap { lanes[$0] } + [admin, webhook]
+        let sources: [any Service] = kafka.map { [$0] } ?? []
+        self.services = [rotation] + lanes.keys.sorted().compactMap { lanes[$0] } + sources + [admin, webhook]
     }
 
     /// Queues every journalled event still without an outcome (from before a crash or stop).
@@ -103,5 +118,23 @@ public final class Bridge: Sendable {
     /// Closes the journal once every service has stopped.
     public func close() {
         journal.close()
+    }
+}
+
+/// Sends each outcome back to the source its event came from: the webhook journal or the Kafka consumer.
+final class OutcomeDispatch: Sendable {
+    let pipeline: WebhookPipeline
+    let kafka = Mutex<KafkaSource?>(nil)
+
+    init(pipeline: WebhookPipeline) {
+        self.pipeline = pipeline
+    }
+
+    func record(_ delivery: Delivery, _ outcome: DeliveryOutcome, integration: String) async {
+        if delivery.ticket & KafkaSource.ticketBit != 0 {
+            await kafka.withLock { $0 }?.record(delivery, outcome)
+        } else {
+            await pipeline.record(delivery, outcome, integration: integration)
+        }
     }
 }

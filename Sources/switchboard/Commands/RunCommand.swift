@@ -40,7 +40,7 @@ struct RunCommand: AsyncParsableCommand {
                 transport: ExternalEventsClient(client: client), registry: registry, logger: logger
             )
         } catch {
-            logger.critical("journal cannot be opened", metadata: [LogKey.error: .string(error.description)])
+            logger.critical("switchboard cannot start", metadata: [LogKey.error: .string("\(error)")])
             throw ExitCode(1)
         }
         defer { bridge.close() }

@@ -3,7 +3,7 @@ import Logging
 import SwitchboardHTTP
 import Testing
 
-@Suite("CurlHTTPClient against a real HTTP server")
+@Suite("CurlHTTPClient against a real HTTP server", .timeLimit(.minutes(1)))
 struct CurlHTTPClientTests {
     static let apiKey = "pk-test-5f1c9a2b7d3e4f60a8b9c0d1e2f3a4b5"
 
@@ -169,11 +169,12 @@ struct CurlHTTPClientTests {
         }
     }
 
-    @Test("a closed port fails with .connectFailed, and the API key appears in no error text")
+    @Test("a closed port fails with .connectFailed, and the API key appears in no error text or log")
     func connectFailed() async throws {
         let port = try ClosedPort()
         defer { port.close() }
-        let client = Self.makeClient()
+        let logs = ClientLogRecorder.Store()
+        let client = CurlHTTPClient(logger: Logger(label: "curl-client-test") { _ in ClientLogRecorder(store: logs) })
         defer { client.shutdown() }
         let error = await Self.failure(
             of: HTTPClientRequest(
@@ -188,6 +189,9 @@ struct CurlHTTPClientTests {
         #expect(!failure.message.isEmpty)
         #expect(!failure.description.contains(Self.apiKey))
         #expect(!failure.message.contains(Self.apiKey))
+        client.shutdown()  // the transport has logged all it will
+        #expect(logs.records.contains { $0.contains("HTTP request failed") }, "the failure is logged at debug level")
+        #expect(!logs.records.contains { $0.contains(Self.apiKey) })
     }
 
     @Test("a header value with a line break is refused before sending, without echoing the value")

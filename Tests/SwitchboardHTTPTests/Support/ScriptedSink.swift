@@ -30,6 +30,7 @@ final class ScriptedSink: Sendable {
         var scripts: [String: [Reply]] = [:]
         var defaultReply = Reply(status: 201)
         var received: [Received] = []
+        var validKeys: Set<String>?
     }
 
     private let state = Mutex(State())
@@ -71,6 +72,11 @@ final class ScriptedSink: Sendable {
         state.withLock { $0.defaultReply = reply }
     }
 
+    /// Only these keys are accepted (others get 401); nil accepts any key.
+    func setValidKeys(_ keys: Set<String>?) {
+        state.withLock { $0.validKeys = keys }
+    }
+
     var received: [Received] { state.withLock { $0.received } }
 
     /// Requests answered 2xx, in arrival order.
@@ -92,6 +98,11 @@ final class ScriptedSink: Sendable {
         let query = request.uri.query.map { FormBody.parse(Substring($0)) } ?? []
         let eventID = Self.eventID(query: query, headers: headers, body: body)
         let reply = state.withLock { state -> Reply in
+            if let valid = state.validKeys, !valid.contains(headers.first(named: "x-api-key") ?? "") {
+                let refused = Reply(status: 401, body: #"{"error_message":"Invalid API key"}"#)
+                state.received.append(Received(eventID: eventID, query: query, headers: headers, body: body, status: refused.status))
+                return refused
+            }
             var reply = state.defaultReply
             if let eventID, var script = state.scripts[eventID], !script.isEmpty {
                 reply = script.removeFirst()

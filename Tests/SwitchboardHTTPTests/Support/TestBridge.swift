@@ -37,7 +37,8 @@ struct TestBridge {
 
     static let key = "sk-bridge-test-9f8e7d6c5b4a"
 
-    init(yaml: String, directory: String) throws {
+    /// Builds the bridge; `extra` replaces the built integrations by name (test integrations).
+    init(yaml: String, directory: String, extra: [String: any Integration] = [:]) throws {
         let loaded = ConfigLoader.load(yaml: yaml, file: directory + "/switchboard.yaml", environment: ["TEST_KEY_BOOKINGS": Self.key])
         guard let config = loaded.config else {
             throw TestFailure("config did not load: \(loaded.issues)")
@@ -45,7 +46,8 @@ struct TestBridge {
         var registry = IntegrationRegistry()
         MappingIntegration.register(in: &registry)
         let diagnostics = ConfigDiagnostics()
-        let integrations = registry.build(config, diagnostics: diagnostics)
+        var integrations = registry.build(config, diagnostics: diagnostics)
+        integrations.merge(extra) { _, new in new }
         guard !diagnostics.hasErrors else { throw TestFailure("plugins did not build: \(diagnostics.issues)") }
         let client = CurlHTTPClient(logger: Logger(label: "test"))
         let bridge = try Bridge(

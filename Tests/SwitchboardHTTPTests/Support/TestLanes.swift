@@ -15,7 +15,8 @@ struct TestLanes {
         clock: ManualClock,
         policy: RetryPolicy = RetryPolicy(maxAttempts: 5, base: .seconds(1), cap: .seconds(8), deadline: .seconds(3300)),
         maxInFlight: Int = 8,
-        jitter: @escaping @Sendable (ClosedRange<Int64>) -> Int64 = { $0.upperBound }
+        jitter: @escaping @Sendable (ClosedRange<Int64>) -> Int64 = { $0.upperBound },
+        circuitThreshold: Int = 10
     ) {
         let outcomes = OutcomeLog()
         let client = CurlHTTPClient(logger: Logger(label: "test"))
@@ -29,6 +30,7 @@ struct TestLanes {
             clock: clock,
             logger: Logger(label: "test"),
             jitter: jitter,
+            circuitThreshold: circuitThreshold,
             onOutcome: { outcomes.record($0, $1) }
         )
         self.lanes = lanes

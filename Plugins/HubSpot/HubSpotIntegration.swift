@@ -1,0 +1,165 @@
+import SwitchboardCore
+
+/// HubSpot webhooks into live conversations: verifies signature v3, splits the batch (a JSON array of events)
+/// into one External Event per event, and takes each id from the event (by default `propertyValue`: subscribe to
+/// changes of the contact property the agent's id is written to).
+///
+/// ```yaml
+/// plugin: hubspot
+/// options:
+///   signing_secret: "${HUBSPOT_CLIENT_SECRET}"   # the app's client secret; a list during rotation
+///   public_url: https://hooks.example.com/hooks/hubspot   # when behind a proxy: the URL HubSpot calls
+///   events: [contact.propertyChange]             # optional filter on subscriptionType
+///   property_name: polyai_cid                    # optional: only changes of this property
+///   event_id: { from: json, path: propertyValue }  # relative to each event (the default)
+/// ```
+public struct HubSpotIntegration: Integration {
+    /// Where the id is by default, relative to each event of the batch.
+    public static let defaultEventID = EventIDSelector(source: .json, path: "propertyValue")
+    /// The sources `event_id.from` may name.
+    public static let allowedSources: [EventIDSelector.Source] = [.json, .header, .query]
+    /// The v3 signature header.
+    public static let signatureHeader = "X-HubSpot-Signature-v3"
+    /// The signing time header, in milliseconds since 1970.
+    public static let timestampHeader = "X-HubSpot-Request-Timestamp"
+
+    /// The app's client secrets.
+    public var secrets: SigningSecrets
+    /// How far the signed timestamp may be from now (HubSpot: reject older than 5 minutes).
+    public var window: TimestampWindow
+    /// Where each event's external event id is.
+    public var eventID: EventIDSelector
+    /// What is posted for each event.
+    public var body: BodySelector
+    /// Which `subscriptionType`s are passed on.
+    public var events: EventTypeFilter
+    /// When set, only events whose `propertyName` is this are passed on.
+    public var propertyName: String?
+    /// The URL HubSpot signs.
+    public var publicURL: PublicURL
+
+    /// Makes the integration.
+    public init(
+        secrets: SigningSecrets,
+        window: TimestampWindow = TimestampWindow(),
+        eventID: EventIDSelector = HubSpotIntegration.defaultEventID,
+        body: BodySelector = .passthrough,
+        events: EventTypeFilter = EventTypeFilter(),
+        propertyName: String? = nil,
+        publicURL: PublicURL = PublicURL()
+    ) {
+        self.secrets = secrets
+        self.window = window
+        self.eventID = eventID
+        self.body = body
+        self.events = events
+        self.propertyName = propertyName
+        self.publicURL = publicURL
+    }
+
+    /// Reads the `options:` block strictly; nil (with issues reported) when it is wrong.
+    public init?(options: ConfigReader, clock: any DeliveryClock = SystemDeliveryClock()) {
+        let errorsBefore = options.diagnostics.errorCount
+        let secrets = SigningSecrets.read(options, what: "client secret")
+        let window = TimestampWindow.read(options, clock: clock)
+        let eventID = EventIDSelector.read(options, allowed: Self.allowedSources, default: Self.defaultEventID)
+        let body = BodySelector.read(options)
+        let events = EventTypeFilter.read(options)
+        let propertyName = options.string("property_name")
+        if let node = options.value("property_name"), propertyName?.isEmpty == true {
+            options.diagnostics.error("must not be empty", at: node)
+        }
+        let publicURL = PublicURL.read(options)
+        guard options.diagnostics.errorCount == errorsBefore, let secrets, let window, let eventID, let body, let events, let publicURL else {
+            return nil
+        }
+        self.init(secrets: secrets, window: window, eventID: eventID, body: body, events: events, propertyName: propertyName, publicURL: publicURL)
+    }
+
+    /// Registers `hubspot` in a plugin registry; `clock` is what signed timestamps are checked against.
+    public static func register(in registry: inout IntegrationRegistry, clock: any DeliveryClock = SystemDeliveryClock()) {
+        registry.register("hubspot") { options, _ in HubSpotIntegration(options: options, clock: clock) }
+    }
+
+    public func verify(_ event: InboundEvent) -> Verification {
+        guard let signature = event.headers.first(named: Self.signatureHeader) else {
+            return .rejected(reason: "missing \(Self.signatureHeader) header")
+        }
+        guard let timestamp = event.headers.first(named: Self.timestampHeader) else {
+            return .rejected(reason: "missing \(Self.timestampHeader) header")
+        }
+        guard let signedAt = Timestamps.unixMillis(timestamp) else {
+            return .rejected(reason: "\(Self.timestampHeader) is not a time in milliseconds")
+        }
+        guard let given = SignatureText.base64(signature), !given.isEmpty else {
+            return .rejected(reason: "\(Self.signatureHeader) is not base64")
+        }
+        guard let url = publicURL.signedURL(for: event) else {
+            return .rejected(reason: "the request URL is unknown (no Host header); set options.public_url")
+        }
+        // HubSpot sends its webhooks with POST; the core answers only POST and PUT.
+        let matched = HubSpotSignedURI.candidates(for: url).contains { uri in
+            let signed = Array("POST".utf8) + Array(uri.utf8) + event.body + Array(timestamp.utf8)
+            return secrets.matches(message: signed, signatures: [given], digest: .sha256)
+        }
+        guard matched else {
+            return .rejected(reason: "HubSpot v3 signature matches none of the \(secrets.count) client secret(s) for the signed URL (check options.public_url)")
+        }
+        if let reason = window.rejection(signedAtMillis: signedAt) {
+            return .rejected(reason: "HubSpot " + reason)
+        }
+        return .accepted
+    }
+
+    public func map(_ event: InboundEvent) throws(MappingFailure) -> [ExternalEvent] {
+        try PluginKit.checkSize(event.body)
+        let batch = try Self.batch(event.body)
+        var out: [ExternalEvent] = []
+        out.reserveCapacity(batch.count)
+        let carries = eventID.source == .json && body.carries(eventID)
+        let location = eventID.location(bodyCarriesID: carries)
+        for (index, element) in batch.enumerated() {
+            guard let object = element as? [String: Any] else { throw .badPayload("HubSpot event \(index) is not an object") }
+            guard events.allows(object["subscriptionType"] as? String) else { continue }
+            if let propertyName, (object["propertyName"] as? String) != propertyName { continue }
+            let id: String
+            do {
+                id = try eventID.eventID(in: event, json: object)
+            } catch {
+                throw MappingFailure(reason: error.reason, message: "HubSpot event \(index): \(error.message)")
+            }
+            out.append(ExternalEvent(
+                eventID: id,
+                idLocation: location,
+                body: body.json(from: object),
+                contentType: BodyKind.json.contentType,
+                deliveryID: JSONBody.string(at: "eventId", in: object)
+            ))
+        }
+        return out
+    }
+
+    /// The eventIds of the batch, joined with commas: HubSpot re-sends a failed batch as it was.
+    public func deliveryID(for event: InboundEvent) -> String? {
+        guard let batch = try? Self.batch(event.body) else { return nil }
+        let ids = batch.compactMap { JSONBody.string(at: "eventId", in: $0) }
+        return ids.count == batch.count && !ids.isEmpty ? ids.joined(separator: ",") : nil
+    }
+
+    /// The events of a body: a JSON array of events, or a single event object (workflow webhooks).
+    static func batch(_ body: [UInt8]) throws(MappingFailure) -> [Any] {
+        let document = try JSONBody.parse(body)
+        let batch: [Any]
+        if let list = document as? [Any] {
+            batch = list
+        } else if document is [String: Any] {
+            batch = [document]
+        } else {
+            throw .badPayload("expected a JSON array of HubSpot events")
+        }
+        guard batch.count <= PluginKit.maxBatchEvents else {
+            throw .badPayload("batch of \(batch.count) events is larger than \(PluginKit.maxBatchEvents)")
+        }
+        return batch
+    }
+}

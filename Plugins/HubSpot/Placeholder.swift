@@ -1,1 +1,0 @@
-// The HubSpot integration (being written).

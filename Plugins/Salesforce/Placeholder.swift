@@ -1,1 +1,0 @@
-// The Salesforce integration (being written).

@@ -1,1 +1,0 @@
-// The Stripe integration (being written).

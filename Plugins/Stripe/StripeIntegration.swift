@@ -1,0 +1,117 @@
+import SwitchboardCore
+
+/// Stripe webhooks into live conversations: verifies `Stripe-Signature`, takes the external event id from the
+/// event's metadata (the agent put it there, e.g. in a Checkout Session or PaymentIntent), and posts the event.
+///
+/// ```yaml
+/// plugin: stripe
+/// options:
+///   signing_secret: "${STRIPE_WEBHOOK_SECRET}"          # whsec_…; a list while rolling the secret
+///   events: [payment_intent.succeeded, checkout.session.completed]   # optional filter on `type`
+///   event_id: { from: json, path: data.object.metadata.cid }        # the default
+///   body: { fields: [type, data.object.amount, data.object.status, data.object.metadata.cid] }
+///   tolerance: 5m
+/// ```
+public struct StripeIntegration: Integration {
+    /// Where the id is by default: the `cid` metadata key of the event's object.
+    public static let defaultEventID = EventIDSelector(source: .json, path: "data.object.metadata.cid")
+    /// The sources `event_id.from` may name.
+    public static let allowedSources: [EventIDSelector.Source] = [.json, .header, .query]
+    /// The header Stripe signs with.
+    public static let signatureHeader = "Stripe-Signature"
+
+    /// The endpoint secrets (`whsec_…`).
+    public var secrets: SigningSecrets
+    /// How far the signed `t` may be from now.
+    public var window: TimestampWindow
+    /// Where the external event id is.
+    public var eventID: EventIDSelector
+    /// What is posted.
+    public var body: BodySelector
+    /// Which event `type`s are passed on.
+    public var events: EventTypeFilter
+
+    /// Makes the integration.
+    public init(
+        secrets: SigningSecrets,
+        window: TimestampWindow = TimestampWindow(),
+        eventID: EventIDSelector = StripeIntegration.defaultEventID,
+        body: BodySelector = .passthrough,
+        events: EventTypeFilter = EventTypeFilter()
+    ) {
+        self.secrets = secrets
+        self.window = window
+        self.eventID = eventID
+        self.body = body
+        self.events = events
+    }
+
+    /// Reads the `options:` block strictly; nil (with issues reported) when it is wrong.
+    public init?(options: ConfigReader, clock: any DeliveryClock = SystemDeliveryClock()) {
+        let errorsBefore = options.diagnostics.errorCount
+        let secrets = SigningSecrets.read(options)
+        let window = TimestampWindow.read(options, clock: clock)
+        let eventID = EventIDSelector.read(options, allowed: Self.allowedSources, default: Self.defaultEventID)
+        let body = BodySelector.read(options)
+        let events = EventTypeFilter.read(options)
+        guard options.diagnostics.errorCount == errorsBefore, let secrets, let window, let eventID, let body, let events else { return nil }
+        self.init(secrets: secrets, window: window, eventID: eventID, body: body, events: events)
+    }
+
+    /// Registers `stripe` in a plugin registry; `clock` is what signed timestamps are checked against.
+    public static func register(in registry: inout IntegrationRegistry, clock: any DeliveryClock = SystemDeliveryClock()) {
+        registry.register("stripe") { options, _ in StripeIntegration(options: options, clock: clock) }
+    }
+
+    public func verify(_ event: InboundEvent) -> Verification {
+        guard let value = event.headers.first(named: Self.signatureHeader) else {
+            return .rejected(reason: "missing \(Self.signatureHeader) header")
+        }
+        guard let header = StripeSignatureHeader(value) else {
+            return .rejected(reason: "\(Self.signatureHeader) header has no valid timestamp t")
+        }
+        guard !header.signatures.isEmpty else {
+            return .rejected(reason: "\(Self.signatureHeader) header has no v1 signature")
+        }
+        let signed = Array(header.timestampText.utf8) + [UInt8(ascii: ".")] + event.body
+        guard secrets.matches(message: signed, signatures: header.signatures, digest: .sha256) else {
+            return .rejected(reason: "Stripe signature matches none of the \(secrets.count) signing secret(s)")
+        }
+        if let reason = window.rejection(signedAtMillis: header.timestampMillis) {
+            return .rejected(reason: "Stripe " + reason)
+        }
+        return .accepted
+    }
+
+    public func map(_ event: InboundEvent) throws(MappingFailure) -> [ExternalEvent] {
+        try PluginKit.checkSize(event.body)
+        let document = try JSONBody.parse(event.body)
+        guard let object = document as? [String: Any] else { throw .badPayload("expected a Stripe event object") }
+        guard events.allows(object["type"] as? String) else { return [] }
+        let id = try eventID.eventID(in: event, json: document)
+        let carries = eventID.source == .json && body.carries(eventID)
+        let outgoing: [UInt8]
+        let contentType: String
+        switch body {
+        case .passthrough:
+            outgoing = event.body
+            contentType = BodyKind.outboundContentType(for: event.contentType, fallback: .json)
+        case .fields:
+            outgoing = body.json(from: document)
+            contentType = BodyKind.json.contentType
+        }
+        return [ExternalEvent(
+            eventID: id,
+            idLocation: eventID.location(bodyCarriesID: carries),
+            body: outgoing,
+            contentType: contentType,
+            deliveryID: object["id"] as? String
+        )]
+    }
+
+    /// The Stripe event id (`evt_…`): Stripe re-sends an event with the same id.
+    public func deliveryID(for event: InboundEvent) -> String? {
+        guard let document = try? JSONBody.parse(event.body), let id = JSONBody.string(at: "id", in: document) else { return nil }
+        return id
+    }
+}

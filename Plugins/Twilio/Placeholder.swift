@@ -1,1 +1,0 @@
-// The Twilio integration (being written).

@@ -1,1 +1,0 @@
-// The Zendesk integration (being written).

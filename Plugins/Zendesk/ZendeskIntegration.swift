@@ -1,0 +1,124 @@
+import SwitchboardCore
+
+/// Zendesk webhooks into live conversations: verifies `X-Zendesk-Webhook-Signature` (base64 HMAC-SHA256 of the
+/// signature timestamp followed by the body), and takes the id from the event (by default `detail.external_id`).
+///
+/// ```yaml
+/// plugin: zendesk
+/// options:
+///   signing_secret: "${ZENDESK_WEBHOOK_SECRET}"   # the webhook's signing secret; a list during rotation
+///   events: [zen:event-type:user.external_id_changed]   # optional filter on `type`
+///   event_id: { from: json, path: detail.external_id }  # the default
+/// ```
+public struct ZendeskIntegration: Integration {
+    /// Where the id is by default.
+    public static let defaultEventID = EventIDSelector(source: .json, path: "detail.external_id")
+    /// The sources `event_id.from` may name.
+    public static let allowedSources: [EventIDSelector.Source] = [.json, .header, .query]
+    /// The signature header.
+    public static let signatureHeader = "X-Zendesk-Webhook-Signature"
+    /// The signed timestamp header (ISO 8601, such as `2024-05-01T12:00:00Z`).
+    public static let timestampHeader = "X-Zendesk-Webhook-Signature-Timestamp"
+    /// The id of one invocation; a retry of the same invocation repeats it.
+    public static let invocationHeader = "X-Zendesk-Webhook-Invocation-Id"
+
+    /// The webhook signing secrets.
+    public var secrets: SigningSecrets
+    /// How far the signed timestamp may be from now.
+    public var window: TimestampWindow
+    /// Where the external event id is.
+    public var eventID: EventIDSelector
+    /// What is posted.
+    public var body: BodySelector
+    /// Which event `type`s are passed on.
+    public var events: EventTypeFilter
+
+    /// Makes the integration.
+    public init(
+        secrets: SigningSecrets,
+        window: TimestampWindow = TimestampWindow(),
+        eventID: EventIDSelector = ZendeskIntegration.defaultEventID,
+        body: BodySelector = .passthrough,
+        events: EventTypeFilter = EventTypeFilter()
+    ) {
+        self.secrets = secrets
+        self.window = window
+        self.eventID = eventID
+        self.body = body
+        self.events = events
+    }
+
+    /// Reads the `options:` block strictly; nil (with issues reported) when it is wrong.
+    public init?(options: ConfigReader, clock: any DeliveryClock = SystemDeliveryClock()) {
+        let errorsBefore = options.diagnostics.errorCount
+        let secrets = SigningSecrets.read(options)
+        let window = TimestampWindow.read(options, clock: clock)
+        let eventID = EventIDSelector.read(options, allowed: Self.allowedSources, default: Self.defaultEventID)
+        let body = BodySelector.read(options)
+        let events = EventTypeFilter.read(options)
+        guard options.diagnostics.errorCount == errorsBefore, let secrets, let window, let eventID, let body, let events else { return nil }
+        self.init(secrets: secrets, window: window, eventID: eventID, body: body, events: events)
+    }
+
+    /// Registers `zendesk` in a plugin registry; `clock` is what signed timestamps are checked against.
+    public static func register(in registry: inout IntegrationRegistry, clock: any DeliveryClock = SystemDeliveryClock()) {
+        registry.register("zendesk") { options, _ in ZendeskIntegration(options: options, clock: clock) }
+    }
+
+    public func verify(_ event: InboundEvent) -> Verification {
+        guard let signature = event.headers.first(named: Self.signatureHeader) else {
+            return .rejected(reason: "missing \(Self.signatureHeader) header")
+        }
+        guard let timestamp = event.headers.first(named: Self.timestampHeader) else {
+            return .rejected(reason: "missing \(Self.timestampHeader) header")
+        }
+        guard let signedAt = Timestamps.iso8601(timestamp) ?? Timestamps.unixSeconds(timestamp) else {
+            return .rejected(reason: "\(Self.timestampHeader) is not an ISO 8601 time")
+        }
+        guard let given = SignatureText.base64(signature), !given.isEmpty else {
+            return .rejected(reason: "\(Self.signatureHeader) is not base64")
+        }
+        let signed = Array(timestamp.utf8) + event.body
+        guard secrets.matches(message: signed, signatures: [given], digest: .sha256) else {
+            return .rejected(reason: "Zendesk signature matches none of the \(secrets.count) signing secret(s)")
+        }
+        if let reason = window.rejection(signedAtMillis: signedAt) {
+            return .rejected(reason: "Zendesk " + reason)
+        }
+        return .accepted
+    }
+
+    public func map(_ event: InboundEvent) throws(MappingFailure) -> [ExternalEvent] {
+        try PluginKit.checkSize(event.body)
+        let needsJSON = eventID.source == .json || body != .passthrough || events.types != nil
+        let document: Any? = needsJSON ? try JSONBody.parse(event.body) : nil
+        if events.types != nil {
+            guard events.allows(document.flatMap { JSONBody.string(at: "type", in: $0) }) else { return [] }
+        }
+        let id = try eventID.eventID(in: event, json: document)
+        let carries = eventID.source == .json && body.carries(eventID)
+        let outgoing: [UInt8]
+        let contentType: String
+        switch (body, document) {
+        case (.fields, let document?):
+            outgoing = body.json(from: document)
+            contentType = BodyKind.json.contentType
+        default:
+            outgoing = event.body
+            contentType = BodyKind.outboundContentType(for: event.contentType, fallback: .json)
+        }
+        return [ExternalEvent(
+            eventID: id,
+            idLocation: eventID.location(bodyCarriesID: carries),
+            body: outgoing,
+            contentType: contentType,
+            deliveryID: deliveryID(for: event)
+        )]
+    }
+
+    /// The `X-Zendesk-Webhook-Invocation-Id` header.
+    public func deliveryID(for event: InboundEvent) -> String? {
+        guard let id = event.headers.first(named: Self.invocationHeader), !id.isEmpty else { return nil }
+        return id
+    }
+}

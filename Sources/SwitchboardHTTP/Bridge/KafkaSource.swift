@@ -1,0 +1,225 @@
+import Foundation
+import Logging
+import Metrics
+import ServiceLifecycle
+import Synchronization
+import SwitchboardCore
+import SwitchboardKafka
+import SwitchboardStore
+
+/// Consumes the routed Kafka topics in one consumer group and feeds each message through its route and integration
+/// into the delivery lanes. A message's offset is released (the consumer's contiguous watermark moves past it) only
+/// once every External Event it produced has an outcome, and a dead letter counts as an outcome only once written.
+public final class KafkaSource: Service, Sendable {
+    /// Tickets of Kafka events carry this bit, so outcomes find their way back here and not to the webhook journal.
+    public static let ticketBit: UInt64 = 1 << 63
+
+    private struct OpenMessage {
+        var message: KafkaMessage
+        var integration: String
+        var remaining: Int
+        var identity: String
+        var deadLetters: [(ExternalEvent?, String, DeliveryOutcome.Attempt?)] = []
+    }
+
+    private let router: SwitchboardCore.Router
+    private let integrations: [String: any Integration]
+    private let orderByMessageKey: Set<String>
+    private let lanes: [String: DeliveryLanes]
+    private let journal: Journal
+    private let deadLetterTopic: String?
+    private let producer: KafkaProducer?
+    private let dedupWindow: Duration
+    private let clock: any DeliveryClock
+    private let logger: Logger
+    private let open = Mutex<[UInt64: OpenMessage]>([:])
+    private let nextTicket = Atomic<UInt64>(0)
+    private let consumerBox = Mutex<KafkaConsumer?>(nil)
+
+    /// Builds the consumer (and the dead-letter producer when `kafka.dead_letter_topic` is set); a bad librdkafka
+    /// option is an error naming the key.
+    public init(
+        config: SwitchboardConfig,
+        kafka: KafkaConfig,
+        integrations: [String: any Integration],
+        lanes: [String: DeliveryLanes],
+        journal: Journal,
+        clock: any DeliveryClock,
+        logger: Logger
+    ) throws(KafkaError) {
+        self.router = SwitchboardCore.Router(routes: config.routes)
+        self.integrations = integrations
+        self.orderByMessageKey = Set(config.integrations.filter { $0.orderingKey == "message_key" }.map(\.name))
+        self.lanes = lanes
+        self.journal = journal
+        self.deadLetterTopic = kafka.deadLetterTopic
+        self.dedupWindow = config.journal.dedupWindow
+        self.clock = clock
+        self.logger = logger
+        self.producer = try kafka.deadLetterTopic.map { _ throws(KafkaError) in
+            try KafkaProducer(brokers: kafka.brokers, options: kafka.options, logger: logger)
+        }
+        let configuration = KafkaConsumerConfiguration(
+            brokers: kafka.brokers, groupID: kafka.groupID, topics: router.kafkaTopics, options: kafka.options
+        )
+        let consumer = try KafkaConsumer(configuration: configuration, logger: logger) { [weak self] message in
+            self?.handle(message)
+        }
+        consumerBox.withLock { $0 = consumer }
+    }
+
+    private var consumer: KafkaConsumer? { consumerBox.withLock { $0 } }
+
+    /// Consumes until graceful shutdown; then waits (bounded) for outcomes, commits the watermarks and leaves the group.
+    public func run() async throws {
+        guard let consumer else { return }
+        try await withGracefulShutdownHandler {
+            try await consumer.run()
+        } onGracefulShutdown: {
+            consumer.shutdown()
+        }
+        producer?.shutdown()
+    }
+
+    /// Per-partition state for metrics and the status page.
+    public func partitionStates() -> [KafkaPartitionState] {
+        consumer?.partitionStates() ?? []
+    }
+
+    /// Rebalances seen since start.
+    public var rebalanceCount: Int { consumer?.rebalanceCount ?? 0 }
+
+    // MARK: - Messages in
+
+    /// Runs on the consumer's thread: routes, maps and queues one message without blocking.
+    func handle(_ message: KafkaMessage) {
+        let event = InboundEvent(
+            source: .kafka(topic: message.topic, partition: message.partition, offset: message.offset),
+            route: "",
+            headers: message.headers.map { Header($0.name, String(decoding: $0.value, as: UTF8.self)) },
+            body: message.value,
+            messageKey: message.key,
+            receivedAtMillis: clock.nowMillis()
+        )
+        guard let target = router.kafka(topic: message.topic, event: event) else {
+            // No route wants it: nothing to deliver, so its offset may pass.
+            consumer?.markDone(message)
+            return
+        }
+        var routed = event
+        routed.route = target.route
+        let identity = "kafka:\(message.topic)/\(message.partition)/\(message.offset)"
+        let since = clock.nowMillis() - dedupWindow.milliseconds
+        if (try? journal.wasDelivered(identity: identity, sinceMillis: since)) == true {
+            logger.debug("Kafka message already delivered, skipped", metadata: [LogKey.route: .string(target.route)])
+            consumer?.markDone(message)
+            return
+        }
+        IntegrationMetrics.named(target.integration).received.increment()
+        guard let integration = integrations[target.integration], let lanes = lanes[target.integration] else {
+            deadLetterNow(message, integration: target.integration, identity: identity, reason: "no_integration", errorMessage: "integration '\(target.integration)' is not configured")
+            return
+        }
+        let events: [ExternalEvent]
+        do {
+            events = try integration.map(routed)
+        } catch {
+            IntegrationMetrics.named(target.integration).deadLettered(reason: error.reason).increment()
+            deadLetterNow(message, integration: target.integration, identity: identity, reason: error.reason, errorMessage: error.message)
+            return
+        }
+        guard !events.isEmpty else {
+            consumer?.markDone(message)
+            return
+        }
+        let ticket = Self.ticketBit | nextTicket.add(1, ordering: .relaxed).newValue
+        open.withLock { $0[ticket] = OpenMessage(message: message, integration: target.integration, remaining: events.count, identity: identity) }
+        let messageKey = orderByMessageKey.contains(target.integration) ? message.key.map { String(decoding: $0, as: UTF8.self) } : nil
+        for var external in events {
+            if let messageKey { external.orderingKey = "key:" + messageKey }
+            lanes.submit(Delivery(event: external, route: target.route, firstSeenMillis: routed.receivedAtMillis, ticket: ticket))
+        }
+    }
+
+    // MARK: - Outcomes
+
+    /// The lanes' outcome handler for Kafka tickets.
+    public func record(_ delivery: Delivery, _ outcome: DeliveryOutcome) async {
+        let finished: OpenMessage? = open.withLock { open in
+            guard var entry = open[delivery.ticket] else { return nil }
+            if case .deadLettered(let reason, let last) = outcome {
+                entry.deadLetters.append((delivery.event, reason, last))
+            }
+            entry.remaining -= 1
+            if entry.remaining > 0 {
+                open[delivery.ticket] = entry
+                return nil
+            }
+            open[delivery.ticket] = nil
+            return entry
+        }
+        guard let finished else { return }
+        if finished.deadLetters.isEmpty {
+            try? await journal.recordDelivered(identity: finished.identity, atMillis: clock.nowMillis())
+        }
+        for (event, reason, last) in finished.deadLetters {
+            await writeDeadLetter(finished.message, integration: finished.integration, event: event, reason: reason, last: last)
+        }
+        consumer?.markDone(finished.message)
+    }
+
+    private func deadLetterNow(_ message: KafkaMessage, integration: String, identity: String, reason: String, errorMessage: String) {
+        logger.warning("event dead-lettered", metadata: [
+            LogKey.integration: .string(integration), LogKey.outcome: .string(reason), LogKey.errorMessage: .string(errorMessage),
+        ])
+        Task {
+            await writeDeadLetter(message, integration: integration, event: nil, reason: reason,
+                                  last: DeliveryOutcome.Attempt(attempts: 0, status: nil, errorMessage: errorMessage, correlationID: nil))
+            consumer?.markDone(message)
+        }
+    }
+
+    /// Writes one dead letter to the dead-letter topic (or the local store), retrying until it is written: the offset
+    /// stays held meanwhile, so a failing dead-letter topic never loses the event.
+    private func writeDeadLetter(_ message: KafkaMessage, integration: String, event: ExternalEvent?, reason: String, last: DeliveryOutcome.Attempt?) async {
+        var wait = Duration.milliseconds(100)
+        while true {
+            do {
+                if let producer, let topic = deadLetterTopic {
+                    try await producer.send(topic: topic, key: message.key, value: message.value, headers: deadLetterHeaders(message, integration, event, reason, last))
+                } else {
+                    _ = try await journal.addDeadLetter(NewDeadLetter(
+                        integration: integration, route: "kafka:\(message.topic)", reason: reason, attempts: last?.attempts ?? 0,
+                        lastStatus: last?.status, errorMessage: last?.errorMessage, correlationID: last?.correlationID,
+                        eventID: event?.eventID, firstSeenMillis: message.timestampMillis ?? clock.nowMillis(),
+                        deadLetteredAtMillis: clock.nowMillis(), contentType: event?.contentType,
+                        metadata: Array("kafka:\(message.topic)/\(message.partition)/\(message.offset)".utf8), body: message.value
+                    ))
+                }
+                return
+            } catch {
+                logger.error("dead letter not written yet: the offset stays held", metadata: [
+                    LogKey.integration: .string(integration), LogKey.error: .string("\(error)"),
+                ])
+                try? await Task.sleep(for: wait)
+                wait = min(wait * 2, .seconds(30))
+            }
+        }
+    }
+
+    private func deadLetterHeaders(_ message: KafkaMessage, _ integration: String, _ event: ExternalEvent?, _ reason: String, _ last: DeliveryOutcome.Attempt?) -> [KafkaHeader] {
+        var headers = [
+            KafkaHeader(name: "switchboard.reason", string: reason),
+            KafkaHeader(name: "switchboard.integration", string: integration),
+            KafkaHeader(name: "switchboard.attempts", string: String(last?.attempts ?? 0)),
+            KafkaHeader(name: "switchboard.original.topic", string: message.topic),
+            KafkaHeader(name: "switchboard.original.partition", string: String(message.partition)),
+            KafkaHeader(name: "switchboard.original.offset", string: String(message.offset)),
+        ]
+        if let status = last?.status { headers.append(KafkaHeader(name: "switchboard.last_status", string: String(status))) }
+        if let message = last?.errorMessage { headers.append(KafkaHeader(name: "switchboard.error_message", string: message)) }
+        if let id = last?.correlationID { headers.append(KafkaHeader(name: "switchboard.correlation_id", string: id)) }
+        if let id = event?.eventID { headers.append(KafkaHeader(name: "switchboard.event_id", string: id)) }
+        return headers
+    }
+}
