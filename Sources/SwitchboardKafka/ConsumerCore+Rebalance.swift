@@ -86,7 +86,7 @@ extension ConsumerCore {
             logger.warning("Kafka partitions lost (session expired): not committing, their messages will be read again", metadata: metadata)
         } else if let error = handle.commit(positions) {
             metadata[KafkaLogKey.error] = "\(error)"
-            logger.warning("Kafka commit on revoke failed; the periodic commit will retry", metadata: metadata)
+            logger.warning("Kafka commit on revoke failed: the next owner re-reads from the last committed offset", metadata: metadata)
         } else if abandoned > 0 {
             logger.warning("Kafka partitions revoked with messages still without outcome: they will be read again", metadata: metadata)
         } else {

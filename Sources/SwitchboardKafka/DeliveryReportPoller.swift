@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 
 /// The producer's one dedicated thread: it blocks in `rd_kafka_poll` so delivery reports are served as they
-/// arrive. Started lazily by the first send, stopped by `shutdown()` or when the producer goes away.
+/// arrive. Started with the producer, stopped by `shutdown()` or when the producer goes away.
 final class DeliveryReportPoller: Sendable {
     private enum Phase {
         case idle

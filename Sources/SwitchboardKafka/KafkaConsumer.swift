@@ -63,20 +63,21 @@ public final class KafkaConsumer: Sendable {
     public func run() async throws(KafkaError) {
         let core = self.core
         let client = self.client
+        switch core.begin() {
+        case .idle:
+            break
+        case .running, .stopping:
+            throw KafkaError.local("the Kafka consumer is already running")
+        case .finished:
+            return
+        }
         let result: Result<Void, KafkaError> = await withTaskCancellationHandler {
-            switch core.begin() {
-            case .idle:
-                return await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, KafkaError>, Never>) in
-                    let thread = Thread {
-                        continuation.resume(returning: core.pollLoop(client: client))
-                    }
-                    thread.name = "kafka-consumer"
-                    thread.start()
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, KafkaError>, Never>) in
+                let thread = Thread {
+                    continuation.resume(returning: core.pollLoop(client: client))
                 }
-            case .running, .stopping:
-                return .failure(KafkaError.local("the Kafka consumer is already running"))
-            case .finished:
-                return .success(())
+                thread.name = "kafka-consumer"
+                thread.start()
             }
         } onCancel: {
             core.requestStop(client: client)

@@ -3,6 +3,8 @@
 /// `options` are handed to librdkafka unchanged (`security.protocol`, `sasl.*`, `ssl.*`, `session.timeout.ms`,
 /// `partition.assignment.strategy` …) and override this module's defaults, except `enable.auto.commit` and
 /// `enable.auto.offset.store`, which the watermark commit policy needs and which are always `true` and `false`.
+/// Defaults set here: `auto.offset.reset=earliest` (a new group reads what is already in the topic),
+/// `queued.max.messages.kbytes=16384` (prefetch bound), `client.id=switchboard`, and `log_level` from the logger.
 public struct KafkaConsumerConfiguration: Sendable {
     /// Bootstrap brokers as `host:port`.
     public var brokers: [String]

@@ -5,7 +5,7 @@ import Synchronization
 /// Produces (dead letters). send returns only after the broker acknowledged (delivery report), or throws.
 ///
 /// Defaults to `acks=all`, so an acknowledged message is on every in-sync replica. Delivery reports are served
-/// by one dedicated thread (started with the first send) blocking in `rd_kafka_poll`, never by the cooperative pool.
+/// (and librdkafka's error callbacks) by one dedicated thread blocking in `rd_kafka_poll`, never by the cooperative pool.
 public final class KafkaProducer: Sendable {
     private let client: RdKafkaClient
     private let logger: Logger
@@ -37,30 +37,36 @@ public final class KafkaProducer: Sendable {
         }
         self.poller = DeliveryReportPoller(client: client)
         self.logger = logger
+        // Polled from the start, so error reports do not pile up in librdkafka's queue before the first send.
+        poller.start()
         logger.info("Kafka producer started", metadata: [KafkaLogKey.version: "\(librdkafkaVersion)"])
     }
 
     /// Sends one message and waits for the broker's acknowledgement (the delivery report).
     public func send(topic: String, key: [UInt8]?, value: [UInt8], headers: [KafkaHeader]) async throws(KafkaError) {
-        if closed.withLock({ $0 }) {
-            throw KafkaError.local("the Kafka producer is shut down")
-        }
-        poller.start()
         let handle = client.handle
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, KafkaError>, Never>) in
-            let opaque = Unmanaged.passRetained(DeliveryWaiter(continuation)).toOpaque()
-            let code = Self.produce(handle: handle, topic: topic, key: key, value: value, headers: headers, opaque: opaque)
-            if code != RD_KAFKA_RESP_ERR_NO_ERROR {
-                // librdkafka did not take the message: no delivery report will come, answer here.
-                let waiter = Unmanaged<DeliveryWaiter>.fromOpaque(opaque).takeRetainedValue()
-                waiter.finish(.failure(KafkaError(code, while: "producing to \(topic)")))
+            // Checked and produced under the lock `shutdown` takes, so nothing is queued behind its flush.
+            // rd_kafka_producev does not block (no RD_KAFKA_MSG_F_BLOCK): a full queue is an error at once.
+            closed.withLock { closed in
+                guard !closed else {
+                    continuation.resume(returning: .failure(KafkaError.local("the Kafka producer is shut down")))
+                    return
+                }
+                let opaque = Unmanaged.passRetained(DeliveryWaiter(continuation)).toOpaque()
+                let code = Self.produce(handle: handle, topic: topic, key: key, value: value, headers: headers, opaque: opaque)
+                if code != RD_KAFKA_RESP_ERR_NO_ERROR {
+                    // librdkafka did not take the message: no delivery report will come, answer here.
+                    let waiter = Unmanaged<DeliveryWaiter>.fromOpaque(opaque).takeRetainedValue()
+                    waiter.finish(.failure(KafkaError(code, while: "producing to \(topic)")))
+                }
             }
         }
         try result.get()
     }
 
-    /// Flushes what is queued (bounded by `flushTimeout`), fails what is left, and refuses further sends.
-    /// Blocks the calling thread for up to `flushTimeout`.
+    /// Refuses further sends, flushes what is queued (bounded by `flushTimeout`) and fails what is left.
+    /// Blocks the calling thread for up to `flushTimeout`; the librdkafka handle is freed when the producer is released.
     public func shutdown(flushTimeout: Duration = .seconds(10)) {
         let wasOpen = closed.withLock { closed in
             defer { closed = true }
@@ -74,10 +80,9 @@ public final class KafkaProducer: Sendable {
                 metadata: [KafkaLogKey.error: "\(String(cString: rd_kafka_err2str(code)))"]
             )
             _ = rd_kafka_purge(client.handle.raw, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
-            // Serve the delivery reports of the purged messages so their senders are answered.
-            _ = rd_kafka_flush(client.handle.raw, 1_000)
         }
-        poller.stop()
+        // The poller keeps running until the producer goes away, so every delivery report (including those of
+        // purged messages) still reaches its waiting sender.
     }
 
     deinit {

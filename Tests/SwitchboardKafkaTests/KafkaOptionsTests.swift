@@ -59,21 +59,20 @@ struct KafkaOptionsTests {
         }
     }
 
-    @Test("when librdkafka refuses a configuration, its explanation never quotes a secret option value")
+    @Test("when librdkafka refuses a configuration at creation, the error explains it without quoting secrets")
     func creationErrorsAreRedacted() {
         let error = #expect(throws: KafkaError.self) {
             _ = try KafkaProducer(
                 brokers: [],
                 options: [
-                    "security.protocol": "sasl_plaintext",
-                    "sasl.mechanisms": "OAUTHBEARER",
-                    "enable.sasl.oauthbearer.unsecure.jwt": "true",
-                    "sasl.oauthbearer.config": "hunter2-not-a-valid-config",
+                    "security.protocol": "ssl",
+                    "ssl.key.pem": "hunter2-not-a-key",
+                    "ssl.certificate.pem": "hunter2-not-a-certificate",
                 ],
                 logger: .kafkaTest
             )
         }
+        #expect(error?.message.contains("ssl.certificate.pem") == true)
         #expect(error?.description.contains("hunter2") == false)
-        #expect(error?.message.contains("refused the configuration") == true)
     }
 }

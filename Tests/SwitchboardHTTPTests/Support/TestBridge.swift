@@ -38,7 +38,7 @@ struct TestBridge {
     static let key = "sk-bridge-test-9f8e7d6c5b4a"
 
     /// Builds the bridge; `extra` replaces the built integrations by name (test integrations).
-    init(yaml: String, directory: String, extra: [String: any Integration] = [:]) throws {
+    init(yaml: String, directory: String, extra: [String: any Integration] = [:], clock: any DeliveryClock = SystemDeliveryClock()) throws {
         let loaded = ConfigLoader.load(yaml: yaml, file: directory + "/switchboard.yaml", environment: ["TEST_KEY_BOOKINGS": Self.key])
         guard let config = loaded.config else {
             throw TestFailure("config did not load: \(loaded.issues)")
@@ -52,7 +52,7 @@ struct TestBridge {
         let client = CurlHTTPClient(logger: Logger(label: "test"))
         let bridge = try Bridge(
             config: config, integrations: integrations, keys: ["bookings": KeyHolder(APIKey(Self.key))],
-            transport: ExternalEventsClient(client: client), logger: Logger(label: "test")
+            transport: ExternalEventsClient(client: client), clock: clock, logger: Logger(label: "test")
         )
         self.bridge = bridge
         self.client = client

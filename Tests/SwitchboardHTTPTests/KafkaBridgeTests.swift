@@ -1,0 +1,174 @@
+import Foundation
+import Synchronization
+import Logging
+import Testing
+import SwitchboardCore
+import SwitchboardHTTP
+import SwitchboardKafka
+
+/// Kafka → Switchboard → a real HTTP sink, on librdkafka's mock cluster (real Kafka protocol on loopback).
+@Suite("Kafka source end to end", .serialized)
+struct KafkaBridgeTests {
+    static func yaml(endpoint: String, bootstrap: String, group: String, topic: String, deadLetterTopic: String? = nil, retry: String = "{ max_attempts: 5, base: 50ms, cap: 200ms, deadline: 55m }") -> String {
+        """
+        polyai: { endpoint: \(endpoint), account_id: ws-test }
+        listen: 127.0.0.1:0
+        admin: 127.0.0.1:0
+        journal: { path: \(temporaryDirectory()) }
+        kafka:
+          brokers: [\(bootstrap)]
+          group_id: \(group)
+          options: { session.timeout.ms: "6000", auto.commit.interval.ms: "200" }
+        \(deadLetterTopic.map { "  dead_letter_topic: \($0)" } ?? "")
+        integrations:
+          bookings:
+            plugin: mapping
+            project_id: PROJECT-TEST
+            key: { env: TEST_KEY_BOOKINGS, agents: [PROJECT-TEST], permissions: [external_events] }
+            options: { event_id: { from: json, path: cid } }
+            retry: \(retry)
+        routes:
+          - from: { kafka: \(topic) }
+            to: bookings
+        """
+    }
+
+    static func produce(_ bootstrap: String, topic: String, _ messages: [(key: String, body: String)]) async throws {
+        let producer = try KafkaProducer(brokers: [bootstrap], options: [:], logger: Logger(label: "test"))
+        defer { producer.shutdown() }
+        for message in messages {
+            try await producer.send(topic: topic, key: Array(message.key.utf8), value: Array(message.body.utf8), headers: [])
+        }
+    }
+
+    @Test("events across many keys and 4 partitions are each delivered, in order per key")
+    func orderAcrossPartitions() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1, logger: Logger(label: "test"))
+        defer { cluster.shutdown() }
+        try cluster.createTopic("crm.bookings", partitions: 4)
+        let sink = ScriptedSink()
+        let base = try await sink.start()
+        defer { sink.stop() }
+        for key in stride(from: 0, to: 20, by: 4) {
+            sink.script("conv-\(key)", [.init(status: 503), .init(status: 201)])
+        }
+        var messages: [(key: String, body: String)] = []
+        for sequence in 0..<10 {
+            for key in 0..<20 {
+                messages.append(("conv-\(key)", #"{"cid":"conv-\#(key)","seq":\#(sequence)}"#))
+            }
+        }
+        try await Self.produce(cluster.bootstrapServers, topic: "crm.bookings", messages)
+        let bridge = try TestBridge(yaml: Self.yaml(endpoint: base, bootstrap: cluster.bootstrapServers, group: "order", topic: "crm.bookings"), directory: temporaryDirectory())
+        #expect(await sink.waitForAccepted(200, seconds: 60))
+        for key in 0..<20 {
+            let seen = sink.accepted.filter { $0.eventID == "conv-\(key)" }.map(\.bodyText)
+            #expect(seen == (0..<10).map { #"{"cid":"conv-\#(key)","seq":\#($0)}"# }, "order broken for conv-\(key)")
+        }
+        await bridge.stop()
+    }
+
+    @Test("a key retrying holds the committed offset below its event while other keys are delivered; then it passes")
+    func watermarkWaitsForTheSlowKey() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1, logger: Logger(label: "test"))
+        defer { cluster.shutdown() }
+        try cluster.createTopic("payments", partitions: 1)
+        let sink = ScriptedSink()
+        let base = try await sink.start()
+        defer { sink.stop() }
+        sink.script("slow", [.init(status: 500)])
+        try await Self.produce(cluster.bootstrapServers, topic: "payments", [
+            ("a", #"{"cid":"fast-1"}"#), ("b", #"{"cid":"slow"}"#), ("c", #"{"cid":"fast-2"}"#), ("d", #"{"cid":"fast-3"}"#),
+        ])
+        let clock = ManualClock(startMillis: Int64(Date().timeIntervalSince1970 * 1000))
+        let bridge = try TestBridge(
+            yaml: Self.yaml(endpoint: base, bootstrap: cluster.bootstrapServers, group: "watermark", topic: "payments",
+                            retry: "{ max_attempts: 5, base: 5s, cap: 5s, deadline: 55m }"),
+            directory: temporaryDirectory(), clock: clock
+        )
+        #expect(await sink.waitForAccepted(3, seconds: 60))
+        #expect(Set(sink.accepted.compactMap(\.eventID)) == ["fast-1", "fast-2", "fast-3"])
+        let partition = KafkaTopicPartition(topic: "payments", partition: 0)
+        let configuration = KafkaConsumerConfiguration(brokers: [cluster.bootstrapServers], groupID: "watermark", topics: ["payments"])
+        // Offset 1 ("slow") has no outcome: the group's committed position reaches 1 and stays there.
+        var held: Int64?
+        for _ in 0..<100 where held == nil {
+            held = try await KafkaConsumer.committedOffsets(configuration: configuration, partitions: [partition], logger: Logger(label: "test"))[partition]
+            if held == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(held == 1)
+        try await Task.sleep(for: .seconds(1))  // several commit intervals pass
+        #expect(try await KafkaConsumer.committedOffsets(configuration: configuration, partitions: [partition], logger: Logger(label: "test"))[partition] == 1)
+
+        await clock.waitForSleepers(1)
+        clock.advance(by: .seconds(5))
+        #expect(await sink.waitForAccepted(4, seconds: 30))
+        var committed: Int64?
+        for _ in 0..<100 {
+            committed = try await KafkaConsumer.committedOffsets(configuration: configuration, partitions: [partition], logger: Logger(label: "test"))[partition]
+            if committed == 4 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(committed == 4)
+        await bridge.stop()
+    }
+
+    @Test("permanent failures go to the dead-letter topic with their headers, and the watermark passes them")
+    func deadLetterTopic() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1, logger: Logger(label: "test"))
+        defer { cluster.shutdown() }
+        try cluster.createTopic("bookings", partitions: 1)
+        try cluster.createTopic("bookings.dlq", partitions: 1)
+        let sink = ScriptedSink()
+        let base = try await sink.start()
+        defer { sink.stop() }
+        sink.script("gone", [.init(status: 400, body: #"{"error_message":"External event id not valid"}"#)])
+        try await Self.produce(cluster.bootstrapServers, topic: "bookings", [
+            ("k1", #"{"cid":"gone"}"#), ("k2", #"{"no":"id"}"#), ("k3", #"{"cid":"fine"}"#),
+        ])
+        let bridge = try TestBridge(
+            yaml: Self.yaml(endpoint: base, bootstrap: cluster.bootstrapServers, group: "dlq", topic: "bookings", deadLetterTopic: "bookings.dlq"),
+            directory: temporaryDirectory()
+        )
+        #expect(await sink.waitForAccepted(1, seconds: 60))
+
+        let letters = DLQReader()
+        let reader = try KafkaConsumer(
+            configuration: KafkaConsumerConfiguration(brokers: [cluster.bootstrapServers], groupID: "dlq-reader", topics: ["bookings.dlq"], options: ["auto.offset.reset": "earliest"]),
+            logger: Logger(label: "test")
+        ) { letters.append($0) }
+        let readerTask = Task { try await reader.run() }
+        #expect(await waitUntil(seconds: 30) { letters.all.count >= 2 })
+        reader.shutdown()
+        _ = try? await readerTask.value
+
+        let byReason = Dictionary(letters.all.map { (String(decoding: $0.header(named: "switchboard.reason")?.value ?? [], as: UTF8.self), $0) }, uniquingKeysWith: { first, _ in first })
+        let rejected = try #require(byReason["rejected"])
+        #expect(String(decoding: rejected.value, as: UTF8.self) == #"{"cid":"gone"}"#)
+        #expect(rejected.header(named: "switchboard.last_status")?.value == Array("400".utf8))
+        #expect(rejected.header(named: "switchboard.error_message")?.value == Array("External event id not valid".utf8))
+        #expect(rejected.header(named: "switchboard.original.topic")?.value == Array("bookings".utf8))
+        #expect(rejected.header(named: "switchboard.original.offset")?.value == Array("0".utf8))
+        #expect(rejected.header(named: "switchboard.integration")?.value == Array("bookings".utf8))
+        let missing = try #require(byReason["no_event_id"])
+        #expect(missing.header(named: "switchboard.original.offset")?.value == Array("1".utf8))
+
+        let partition = KafkaTopicPartition(topic: "bookings", partition: 0)
+        let configuration = KafkaConsumerConfiguration(brokers: [cluster.bootstrapServers], groupID: "dlq", topics: ["bookings"])
+        var committed: Int64?
+        for _ in 0..<100 {
+            committed = try await KafkaConsumer.committedOffsets(configuration: configuration, partitions: [partition], logger: Logger(label: "test"))[partition]
+            if committed == 3 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(committed == 3)
+        await bridge.stop()
+    }
+}
+
+/// Messages read back from a dead-letter topic.
+final class DLQReader: Sendable {
+    private let messages = Mutex<[KafkaMessage]>([])
+    func append(_ message: KafkaMessage) { messages.withLock { $0.append(message) } }
+    var all: [KafkaMessage] { messages.withLock { $0 } }
+}
