@@ -188,7 +188,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardCLITests",
-            dependencies: ["SwitchboardCore", "SwitchboardHTTP", "switchboard"],
+            dependencies: ["SwitchboardCore", "SwitchboardHTTP", "SwitchboardKafka", "switchboard"],
             swiftSettings: swiftSettings
         ),
     ]

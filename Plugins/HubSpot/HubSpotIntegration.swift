@@ -81,6 +81,7 @@ public struct HubSpotIntegration: Integration {
         registry.register("hubspot") { options, _ in HubSpotIntegration(options: options, clock: clock) }
     }
 
+    /// Checks the v3 signature over POST + signed URI + body + timestamp, then the timestamp's age.
     public func verify(_ event: InboundEvent) -> Verification {
         guard let signature = event.headers.first(named: Self.signatureHeader) else {
             return .rejected(reason: "missing \(Self.signatureHeader) header")
@@ -111,6 +112,7 @@ public struct HubSpotIntegration: Integration {
         return .accepted
     }
 
+    /// One External Event per event of the batch that passes the filters.
     public func map(_ event: InboundEvent) throws(MappingFailure) -> [ExternalEvent] {
         try PluginKit.checkSize(event.body)
         let batch = try Self.batch(event.body)

@@ -26,6 +26,7 @@ extension MappingIntegration {
         }
     }
 
+    /// One External Event: the id from the configured place, the body as configured.
     public func map(_ event: InboundEvent) throws(MappingFailure) -> [ExternalEvent] {
         try PluginKit.checkSize(event.body)
         let kind = bodyKind(of: event)

@@ -69,6 +69,7 @@ public struct SalesforceIntegration: Integration {
         registry.register("salesforce") { options, _ in SalesforceIntegration(options: options) }
     }
 
+    /// Accepts only outbound messages from a listed organization.
     public func verify(_ event: InboundEvent) -> Verification {
         let message: SalesforceOutboundMessage
         do {
@@ -88,6 +89,7 @@ public struct SalesforceIntegration: Integration {
         return .accepted
     }
 
+    /// One External Event per `Notification`, its record as JSON.
     public func map(_ event: InboundEvent) throws(MappingFailure) -> [ExternalEvent] {
         let message = try SalesforceOutboundMessage(event.body)
         let carries = eventID.source == .xml && body.carries(eventID)
@@ -112,6 +114,7 @@ public struct SalesforceIntegration: Integration {
         return out
     }
 
+    /// The SOAP `notificationsResponse` with `<Ack>true</Ack>`.
     public func acknowledgement(for event: InboundEvent) -> WebhookReply? {
         WebhookReply(status: 200, contentType: "text/xml; charset=utf-8", body: Array(Self.acknowledgement.utf8))
     }

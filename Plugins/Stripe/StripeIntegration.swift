@@ -63,6 +63,7 @@ public struct StripeIntegration: Integration {
         registry.register("stripe") { options, _ in StripeIntegration(options: options, clock: clock) }
     }
 
+    /// Checks a `v1` signature over `t.body` against every secret, then the age of `t`.
     public func verify(_ event: InboundEvent) -> Verification {
         guard let value = event.headers.first(named: Self.signatureHeader) else {
             return .rejected(reason: "missing \(Self.signatureHeader) header")
@@ -83,6 +84,7 @@ public struct StripeIntegration: Integration {
         return .accepted
     }
 
+    /// One External Event for an event of an accepted type.
     public func map(_ event: InboundEvent) throws(MappingFailure) -> [ExternalEvent] {
         try PluginKit.checkSize(event.body)
         let document = try JSONBody.parse(event.body)

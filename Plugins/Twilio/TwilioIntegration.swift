@@ -60,6 +60,7 @@ public struct TwilioIntegration: Integration {
         registry.register("twilio") { options, _ in TwilioIntegration(options: options) }
     }
 
+    /// Checks the HMAC-SHA1 over the signed URL and sorted parameters (or `bodySHA256` for JSON).
     public func verify(_ event: InboundEvent) -> Verification {
         guard let signature = event.headers.first(named: Self.signatureHeader) else {
             return .rejected(reason: "missing \(Self.signatureHeader) header")
@@ -89,6 +90,7 @@ public struct TwilioIntegration: Integration {
         return .accepted
     }
 
+    /// One External Event per request: the form as received or the selected fields.
     public func map(_ event: InboundEvent) throws(MappingFailure) -> [ExternalEvent] {
         try PluginKit.checkSize(event.body)
         let form = FormBody.parse(event.body)
@@ -113,6 +115,7 @@ public struct TwilioIntegration: Integration {
         )]
     }
 
+    /// Empty TwiML, so Twilio sends no reply message.
     public func acknowledgement(for event: InboundEvent) -> WebhookReply? {
         WebhookReply(status: 200, contentType: "text/xml", body: Array(Self.emptyTwiML.utf8))
     }

@@ -65,6 +65,7 @@ public struct ZendeskIntegration: Integration {
         registry.register("zendesk") { options, _ in ZendeskIntegration(options: options, clock: clock) }
     }
 
+    /// Checks the signature over timestamp + body against every secret, then the timestamp's age.
     public func verify(_ event: InboundEvent) -> Verification {
         guard let signature = event.headers.first(named: Self.signatureHeader) else {
             return .rejected(reason: "missing \(Self.signatureHeader) header")
@@ -88,6 +89,7 @@ public struct ZendeskIntegration: Integration {
         return .accepted
     }
 
+    /// One External Event for an event of an accepted type.
     public func map(_ event: InboundEvent) throws(MappingFailure) -> [ExternalEvent] {
         try PluginKit.checkSize(event.body)
         let needsJSON = eventID.source == .json || body != .passthrough || events.types != nil

@@ -8,7 +8,7 @@ struct CrashRecoveryTests {
     static let key = "sk-sandbox-crash-test-7c1d9e"
 
     /// Writes a keys file, a key file and a configuration for a given destination.
-    static func writeConfig(directory: String, endpoint: String) throws -> String {
+    static func writeConfig(directory: String, endpoint: String, kafka: String? = nil, route: String = "{ webhook: /hooks/bookings }") throws -> String {
         try "\(key)\n".write(toFile: directory + "/polyai.key", atomically: true, encoding: .utf8)
         let file = directory + "/switchboard.yaml"
         try """
@@ -17,6 +17,7 @@ struct CrashRecoveryTests {
         admin: 127.0.0.1:0
         journal: ./data
         shutdown_timeout: 5s
+        \(kafka.map { "kafka: { brokers: [\"\($0)\"], group_id: crash-test, options: { session.timeout.ms: \"6000\", auto.commit.interval.ms: \"200\" } }" } ?? "")
         integrations:
           bookings:
             plugin: mapping
@@ -25,13 +26,13 @@ struct CrashRecoveryTests {
             options: { event_id: { from: json, path: cid } }
             retry: { max_attempts: 1000, base: 200ms, cap: 1s, deadline: 55m }
         routes:
-          - from: { webhook: /hooks/bookings }
+          - from: \(route)
             to: bookings
         """.write(toFile: file, atomically: true, encoding: .utf8)
         return file
     }
 
-    static func startSandbox(directory: String) async throws -> (SwitchboardProcess, String) {
+    static func startSandbox(directory: String, extra: [String] = []) async throws -> (SwitchboardProcess, String) {
         let keys = directory + "/sandbox-keys.yaml"
         try """
         keys:
@@ -40,7 +41,7 @@ struct CrashRecoveryTests {
             agents: [PROJECT-CRASH]
             permissions: [external_events]
         """.write(toFile: keys, atomically: true, encoding: .utf8)
-        let sandbox = try SwitchboardProcess(["sandbox", "--listen", "127.0.0.1:0", "--keys", keys])
+        let sandbox = try SwitchboardProcess(["sandbox", "--listen", "127.0.0.1:0", "--keys", keys] + extra)
         let line = try #require(await sandbox.waitForLine(containing: "sandbox listening"), "\(sandbox.log)")
         let port = try #require(SwitchboardProcess.field("sandbox.port", in: line))
         return (sandbox, "http://127.0.0.1:\(port)")

@@ -1,0 +1,89 @@
+import Foundation
+import Logging
+import Testing
+import SwitchboardHTTP
+import SwitchboardKafka
+
+@Suite("switchboard run on Kafka: killed mid-stream and restarted")
+struct KafkaCrashRecoveryTests {
+    @Test("SIGKILL mid-stream, restart: every event delivered at least once, in order per conversation, none lost")
+    func killedMidStream() async throws {
+        let directory = NSTemporaryDirectory() + "switchboard-kafka-crash-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let client = CurlHTTPClient(logger: Logger(label: "test"))
+        defer { client.shutdown() }
+
+        // The cluster lives in its own process so that killing Switchboard leaves it (and the group's offsets) alive.
+        let cluster = try SwitchboardProcess(["kafka-mock", "--topic", "stream:2"])
+        let clusterLine = try #require(await cluster.waitForLine(containing: "bootstrap: "), "\(cluster.log)")
+        let bootstrap = String(clusterLine.split(separator: " ").last ?? "")
+        let (sandbox, sandboxURL) = try await CrashRecoveryTests.startSandbox(directory: directory, extra: ["--latency-ms", "15"])
+
+        var eventIDs: [(conversation: String, eventID: String)] = []
+        for _ in 0..<4 {
+            let minted = try await client.send(HTTPClientRequest(
+                url: sandboxURL + "/sandbox/conversations", headers: [HTTPHeader("Content-Type", "application/json")],
+                body: Array(#"{"account_id":"ws-sandbox","project_id":"PROJECT-CRASH"}"#.utf8)
+            ))
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(minted.body)) as? [String: Any])
+            eventIDs.append((try #require(object["conversation_id"] as? String), try #require(object["external_event_id"] as? String)))
+        }
+        let total = 120
+        let producer = try KafkaProducer(brokers: [bootstrap], options: [:], logger: Logger(label: "test"))
+        for n in 0..<total {
+            let target = eventIDs[n % eventIDs.count]
+            try await producer.send(topic: "stream", key: Array(target.conversation.utf8), value: Array(#"{"cid":"\#(target.eventID)","n":\#(n)}"#.utf8), headers: [])
+        }
+        producer.shutdown()
+
+        let config = try CrashRecoveryTests.writeConfig(directory: directory, endpoint: sandboxURL, kafka: bootstrap, route: "{ kafka: stream }")
+        let first = try SwitchboardProcess(["run", "--config", config])
+        #expect(await waitFor(seconds: 60) { await Self.accepted(client, sandboxURL) >= 20 }, "\(first.log)")
+        first.signal(SIGKILL)
+        #expect(await first.waitForExit() != nil)
+        let beforeRestart = await Self.accepted(client, sandboxURL)
+        #expect(beforeRestart < total, "the stream finished before the kill; the test proves nothing")
+
+        let second = try SwitchboardProcess(["run", "--config", config])
+        for (index, pair) in eventIDs.enumerated() {
+            let expected = Array(stride(from: index, to: total, by: eventIDs.count))
+            var firstSeen: [Int] = []
+            let complete = await waitFor(seconds: 90) {
+                firstSeen = await Self.sequence(client, sandboxURL, conversation: pair.conversation)
+                return Set(firstSeen).isSuperset(of: expected)
+            }
+            #expect(complete, "conversation \(index) is missing events; log:\n\(second.log)")
+            // Order per conversation: events appear for the first time in the order they were produced.
+            var order: [Int] = []
+            for n in firstSeen where !order.contains(n) { order.append(n) }
+            #expect(order == expected)
+        }
+        second.signal(SIGTERM)
+        #expect(await second.waitForExit() == 0)
+        for process in [sandbox, cluster] {
+            process.signal(SIGTERM)
+            _ = await process.waitForExit()
+        }
+        #expect(!first.log.contains(CrashRecoveryTests.key) && !second.log.contains(CrashRecoveryTests.key))
+    }
+
+    static func accepted(_ client: CurlHTTPClient, _ sandboxURL: String) async -> Int {
+        guard let response = try? await client.send(HTTPClientRequest(url: sandboxURL + "/sandbox/requests", method: "GET")),
+              let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        else { return 0 }
+        return (object["accepted"] as? Int) ?? 0
+    }
+
+    /// The `n` of every event a conversation received, in arrival order.
+    static func sequence(_ client: CurlHTTPClient, _ sandboxURL: String, conversation: String) async -> [Int] {
+        guard let response = try? await client.send(HTTPClientRequest(url: sandboxURL + "/sandbox/conversations/\(conversation)", method: "GET")),
+              let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
+              let events = object["events"] as? [[String: Any]]
+        else { return [] }
+        return events.compactMap { event in
+            guard let data = (event["data"] as? String)?.data(using: .utf8),
+                  let body = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+            return body["n"] as? Int
+        }
+    }
+}
