@@ -106,13 +106,14 @@ let package = Package(
             name: "Mapping",
             dependencies: ["SwitchboardCore"],
             path: "Plugins/Mapping",
+            exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Stripe", dependencies: ["SwitchboardCore"], path: "Plugins/Stripe", swiftSettings: swiftSettings),
-        .target(name: "HubSpot", dependencies: ["SwitchboardCore"], path: "Plugins/HubSpot", swiftSettings: swiftSettings),
-        .target(name: "Twilio", dependencies: ["SwitchboardCore"], path: "Plugins/Twilio", swiftSettings: swiftSettings),
-        .target(name: "Salesforce", dependencies: ["SwitchboardCore"], path: "Plugins/Salesforce", swiftSettings: swiftSettings),
-        .target(name: "Zendesk", dependencies: ["SwitchboardCore"], path: "Plugins/Zendesk", swiftSettings: swiftSettings),
+        .target(name: "Stripe", dependencies: ["SwitchboardCore"], path: "Plugins/Stripe", exclude: ["README.md"], swiftSettings: swiftSettings),
+        .target(name: "HubSpot", dependencies: ["SwitchboardCore"], path: "Plugins/HubSpot", exclude: ["README.md"], swiftSettings: swiftSettings),
+        .target(name: "Twilio", dependencies: ["SwitchboardCore"], path: "Plugins/Twilio", exclude: ["README.md"], swiftSettings: swiftSettings),
+        .target(name: "Salesforce", dependencies: ["SwitchboardCore"], path: "Plugins/Salesforce", exclude: ["README.md"], swiftSettings: swiftSettings),
+        .target(name: "Zendesk", dependencies: ["SwitchboardCore"], path: "Plugins/Zendesk", exclude: ["README.md"], swiftSettings: swiftSettings),
 
         .executableTarget(
             name: "switchboard",

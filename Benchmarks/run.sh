@@ -14,7 +14,7 @@ for tool in nginx wrk; do
     fi
 done
 
-swift build -c release --product SwitchboardBenchmarks 2>&1 | grep -E "error|warning: unre|Compiling|Build" | tail -5
+swift build -c release --product SwitchboardBenchmarks 2>&1 | { grep -E "error:|Build complete" || true; }
 bench="$(swift build -c release --show-bin-path)/SwitchboardBenchmarks"
 
 work="$(mktemp -d)"

@@ -166,6 +166,50 @@ struct KafkaBridgeTests {
     }
 }
 
+extension KafkaBridgeTests {
+    @Test("the broker down for some seconds and back: no event lost, no restart")
+    func brokerDownAndUp() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1, logger: Logger(label: "test"))
+        defer { cluster.shutdown() }
+        try cluster.createTopic("outage", partitions: 2)
+        let sink = ScriptedSink()
+        let base = try await sink.start()
+        defer { sink.stop() }
+        try await Self.produce(cluster.bootstrapServers, topic: "outage", (0..<40).map { ("k\($0 % 7)", #"{"cid":"before-\#($0)"}"#) })
+        let bridge = try TestBridge(yaml: Self.yaml(endpoint: base, bootstrap: cluster.bootstrapServers, group: "outage", topic: "outage"), directory: temporaryDirectory())
+        #expect(await sink.waitForAccepted(40, seconds: 60))
+        try cluster.setBrokerDown(1)
+        try await Task.sleep(for: .seconds(3))
+        try cluster.setBrokerUp(1)
+        try await Self.produce(cluster.bootstrapServers, topic: "outage", (0..<40).map { ("k\($0 % 7)", #"{"cid":"after-\#($0)"}"#) })
+        #expect(await sink.waitForAccepted(80, seconds: 60))
+        let ids = Set(sink.accepted.compactMap(\.eventID))
+        #expect(ids == Set((0..<40).map { "before-\($0)" } + (0..<40).map { "after-\($0)" }))
+        await bridge.stop()
+    }
+
+    @Test("two instances in one group split the partitions; one stops mid-stream and the other finishes, nothing lost")
+    func twoInstancesOneStops() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1, logger: Logger(label: "test"))
+        defer { cluster.shutdown() }
+        try cluster.createTopic("shared", partitions: 4)
+        let sink = ScriptedSink()
+        sink.setDefault(.init(status: 201, delay: .milliseconds(20)))
+        let base = try await sink.start()
+        defer { sink.stop() }
+        let total = 240
+        try await Self.produce(cluster.bootstrapServers, topic: "shared", (0..<total).map { ("key-\($0 % 24)", #"{"cid":"event-\#($0)"}"#) })
+        let yaml = Self.yaml(endpoint: base, bootstrap: cluster.bootstrapServers, group: "shared", topic: "shared")
+        let first = try TestBridge(yaml: yaml, directory: temporaryDirectory())
+        let second = try TestBridge(yaml: yaml, directory: temporaryDirectory())
+        #expect(await sink.waitForAccepted(total / 4, seconds: 60))
+        await first.stop()
+        #expect(await waitUntil(seconds: 90) { Set(sink.accepted.compactMap(\.eventID)).count == total })
+        #expect(Set(sink.accepted.compactMap(\.eventID)) == Set((0..<total).map { "event-\($0)" }))
+        await second.stop()
+    }
+}
+
 /// Messages read back from a dead-letter topic.
 final class DLQReader: Sendable {
     private let messages = Mutex<[KafkaMessage]>([])

@@ -94,15 +94,17 @@ public enum PercentEncoding {
     public static func decode(_ text: Substring, plusAsSpace: Bool) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)
-        var bytes = text.utf8.makeIterator()
-        while let byte = bytes.next() {
-            if byte == 37, let high = bytes.next(), let low = bytes.next(), let h = hexValue(high), let l = hexValue(low) {
+        let bytes = Array(text.utf8)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 37, index + 2 < bytes.count, let h = hexValue(bytes[index + 1]), let l = hexValue(bytes[index + 2]) {
                 out.append(h << 4 | l)
-            } else if byte == 43, plusAsSpace {
-                out.append(32)
-            } else {
-                out.append(byte)
+                index += 3
+                continue
             }
+            out.append(byte == 43 && plusAsSpace ? 32 : byte)
+            index += 1
         }
         return String(decoding: out, as: UTF8.self)
     }

@@ -115,11 +115,12 @@ struct HubSpotTests {
             #"{"eventId":3,"subscriptionType":"contact.creation","objectId":9}]"#
         let byProperty = try hubspot(propertyName: "polyai_cid").map(signed(body))
         #expect(byProperty.map(\.eventID) == ["EXT-2"])
-        let byType = try hubspot(events: EventTypeFilter(types: ["contact.creation"]), body: .fields(["objectId"]))
-        let selected = HubSpotIntegration(secrets: try #require(SigningSecrets(["s"])), eventID: EventIDSelector(source: .json, path: "objectId"),
-                                          events: EventTypeFilter(types: ["contact.creation"]))
-        #expect(try selected.map(signed(body)).map(\.eventID) == ["9"])
-        #expect(performing: { try byType.map(signed(body)) }, throws: { ($0 as? MappingFailure)?.reason == "no_event_id" })
+        let creations = HubSpotIntegration(secrets: try #require(SigningSecrets([Self.secret])), eventID: EventIDSelector(source: .json, path: "objectId"),
+                                           events: EventTypeFilter(types: ["contact.creation"]))
+        #expect(try creations.map(signed(body)).map(\.eventID) == ["9"])
+        let unfiltered = try hubspot()
+        #expect("without filters, the creation event (no propertyValue) dead-letters the batch",
+                performing: { try unfiltered.map(signed(body)) }, throws: { ($0 as? MappingFailure)?.message.contains("HubSpot event 2") == true })
 
         let workflow = try hubspot().map(signed(#"{"eventId":5,"propertyValue":"EXT-5"}"#))
         #expect(workflow.map(\.eventID) == ["EXT-5"])

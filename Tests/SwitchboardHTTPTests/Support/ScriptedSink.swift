@@ -12,6 +12,7 @@ final class ScriptedSink: Sendable {
         var status: Int
         var headers: [Header] = []
         var body: String = ""
+        var delay: Duration = .zero
     }
 
     struct Received: Sendable {
@@ -42,6 +43,8 @@ final class ScriptedSink: Sendable {
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
             var request = request
             let body = try await request.collectBody(upTo: 16 << 20)
+            let delay = self.state.withLock { $0.defaultReply.delay }
+            if delay > .zero { try? await Task.sleep(for: delay) }
             return self.answer(request, body: Array(buffer: body))
         }
         let app = Application(
