@@ -45,7 +45,7 @@ public final class Bridge: Sendable {
         let dispatch = OutcomeDispatch(pipeline: pipeline)
         var lanes: [String: DeliveryLanes] = [:]
         for integration in config.integrations {
-            guard let key = keys[integration.name] else { continue }
+            guard let key = keys[integration.name] else { throw BridgeError("integration '\(integration.name)' has no key") }
             let destination = PolyAIDestination(
                 baseURL: config.polyai.baseURL, accountID: config.polyai.accountID,
                 projectID: integration.projectID, key: key, timeout: integration.timeout
@@ -136,5 +136,15 @@ final class OutcomeDispatch: Sendable {
         } else {
             await pipeline.record(delivery, outcome, integration: integration)
         }
+    }
+}
+
+/// Why a bridge could not be assembled.
+public struct BridgeError: Error, CustomStringConvertible {
+    /// What is wrong.
+    public var description: String
+
+    init(_ description: String) {
+        self.description = description
     }
 }

@@ -3,6 +3,7 @@ import Logging
 import SwitchboardCore
 import SwitchboardHTTP
 import Mapping
+import Stripe
 
 /// A whole bridge (journal, lanes, webhook and admin listeners on port 0) built from YAML, posting to `baseURL`.
 struct TestBridge {
@@ -45,13 +46,15 @@ struct TestBridge {
         }
         var registry = IntegrationRegistry()
         MappingIntegration.register(in: &registry)
+        StripeIntegration.register(in: &registry)
         let diagnostics = ConfigDiagnostics()
         var integrations = registry.build(config, diagnostics: diagnostics)
         integrations.merge(extra) { _, new in new }
         guard !diagnostics.hasErrors else { throw TestFailure("plugins did not build: \(diagnostics.issues)") }
         let client = CurlHTTPClient(logger: Logger(label: "test"))
         let bridge = try Bridge(
-            config: config, integrations: integrations, keys: ["bookings": KeyHolder(APIKey(Self.key))],
+            config: config, integrations: integrations,
+            keys: Dictionary(uniqueKeysWithValues: config.integrations.map { ($0.name, KeyHolder(APIKey(Self.key))) }),
             transport: ExternalEventsClient(client: client), clock: clock, logger: Logger(label: "test")
         )
         self.bridge = bridge
