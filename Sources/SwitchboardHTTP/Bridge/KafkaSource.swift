@@ -159,13 +159,16 @@ public final class KafkaSource: Service, Sendable {
             return entry
         }
         guard let finished else { return }
-        if finished.deadLetters.isEmpty {
-            try? await journal.recordDelivered(identity: finished.identity, atMillis: clock.nowMillis())
+        // Off the lane's path: the offset is released only after the dead letters are written.
+        Task {
+            if finished.deadLetters.isEmpty {
+                try? await journal.recordDelivered(identity: finished.identity, atMillis: clock.nowMillis())
+            }
+            for (event, reason, last) in finished.deadLetters {
+                await writeDeadLetter(finished.message, integration: finished.integration, event: event, reason: reason, last: last)
+            }
+            consumer?.markDone(finished.message)
         }
-        for (event, reason, last) in finished.deadLetters {
-            await writeDeadLetter(finished.message, integration: finished.integration, event: event, reason: reason, last: last)
-        }
-        consumer?.markDone(finished.message)
     }
 
     private func deadLetterNow(_ message: KafkaMessage, integration: String, identity: String, reason: String, errorMessage: String) {

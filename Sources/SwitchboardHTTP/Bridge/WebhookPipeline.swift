@@ -137,7 +137,9 @@ public final class WebhookPipeline: Sendable {
             return entry
         }
         if let finished {
-            await complete(entryID: Int64(delivery.ticket), deadLetters: finished.deadLetters, identity: finished.identity)
+            // Recorded off the lane's path: the lane moves on at once, and a crash before this commits only means
+            // the event is delivered again after restart (at least once), never lost.
+            Task { await self.complete(entryID: Int64(delivery.ticket), deadLetters: finished.deadLetters, identity: finished.identity) }
         }
     }
 
