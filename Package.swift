@@ -140,6 +140,7 @@ let package = Package(
                 "SwitchboardHTTP",
                 "SwitchboardStore",
                 "SwitchboardSandbox",
+                "SwitchboardKafka",
                 "Mapping",
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -13,10 +13,11 @@ struct BenchBridge {
 
     static let key = "sk-benchmark-key-0001"
 
-    init(sink: String, maxInFlight: Int) async throws {
+    /// `kafka` (bootstrap, topic) adds a Kafka route to the same integration.
+    init(sink: String, maxInFlight: Int, kafka: (bootstrap: String, topic: String)? = nil) async throws {
         let directory = NSTemporaryDirectory() + "switchboard-bench-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let yaml = """
+        var yaml = """
         polyai: { endpoint: \(sink), account_id: ws-bench }
         listen: 127.0.0.1:0
         admin: 127.0.0.1:0
@@ -30,9 +31,13 @@ struct BenchBridge {
             options: { event_id: { from: json, path: cid } }
             max_in_flight: \(maxInFlight)
         routes:
-          - from: { webhook: /hooks/bench }
-            to: bench
+          - { from: { webhook: /hooks/bench }, to: bench }
+
         """
+        if let kafka {
+            yaml += "  - { from: { kafka: \(kafka.topic) }, to: bench }\n"
+            yaml += "kafka: { brokers: [\"\(kafka.bootstrap)\"], group_id: bench }\n"
+        }
         let loaded = ConfigLoader.load(yaml: yaml, file: directory + "/bench.yaml", environment: ["BENCH_KEY": Self.key])
         guard let config = loaded.config else { throw BenchError("benchmark config invalid: \(loaded.issues)") }
         var registry = IntegrationRegistry()

@@ -34,6 +34,15 @@ enum BenchmarkMain {
         rows.append(("time to 202 at \(ingressRate)/s, p50", String(format: "%.2f ms", latency.p50)))
         rows.append(("time to 202 at \(ingressRate)/s, p99 (target < 5 ms)", String(format: "%.2f ms", latency.p99)))
         rows.append(("time to 202 at \(ingressRate)/s, max", String(format: "%.2f ms", latency.max)))
+        let kafkaEvents = Int(arguments.value("--kafka-events") ?? "") ?? 20_000
+        if kafkaEvents > 0 {
+            let kafka = try await KafkaThroughput.run(sink: sink, events: kafkaEvents)
+            rows.append(("Kafka → sink delivery rate (1 KB, \(kafkaEvents) pre-produced, 4 partitions; includes group join ≈3 s)", String(format: "%.0f events/s", kafka.deliveryRate)))
+            if let wrkRate {
+                rows.append(("Kafka delivery rate / wrk ceiling", String(format: "%.2f", kafka.deliveryRate / wrkRate)))
+            }
+            rows.append(("resident memory at the end of the Kafka run", String(format: "%.1f MB", kafka.residentMegabytes)))
+        }
         rows.append(("resident memory at start", String(format: "%.1f MB", idleRSS)))
         rows.append(("resident memory after the runs", String(format: "%.1f MB", ResidentMemory.megabytes())))
         Table.print(rows)
