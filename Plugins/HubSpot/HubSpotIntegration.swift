@@ -60,20 +60,19 @@ public struct HubSpotIntegration: Integration {
     /// Reads the `options:` block strictly; nil (with issues reported) when it is wrong.
     public init?(options: ConfigReader, clock: any DeliveryClock = SystemDeliveryClock()) {
         let errorsBefore = options.diagnostics.errorCount
-        let secrets = SigningSecrets.read(options, what: "client secret")
-        let window = TimestampWindow.read(options, clock: clock)
-        let eventID = EventIDSelector.read(options, allowed: Self.allowedSources, default: Self.defaultEventID)
-        let body = BodySelector.read(options)
-        let events = EventTypeFilter.read(options)
+        let settings = SignedWebhookSettings.read(
+            options, clock: clock, defaultEventID: Self.defaultEventID, allowedSources: Self.allowedSources, secretName: "client secret"
+        )
         let propertyName = options.string("property_name")
         if let node = options.value("property_name"), propertyName?.isEmpty == true {
             options.diagnostics.error("must not be empty", at: node)
         }
         let publicURL = PublicURL.read(options)
-        guard options.diagnostics.errorCount == errorsBefore, let secrets, let window, let eventID, let body, let events, let publicURL else {
-            return nil
-        }
-        self.init(secrets: secrets, window: window, eventID: eventID, body: body, events: events, propertyName: propertyName, publicURL: publicURL)
+        guard options.diagnostics.errorCount == errorsBefore, let settings, let publicURL else { return nil }
+        self.init(
+            secrets: settings.secrets, window: settings.window, eventID: settings.eventID, body: settings.body,
+            events: settings.events, propertyName: propertyName, publicURL: publicURL
+        )
     }
 
     /// Registers `hubspot` in a plugin registry; `clock` is what signed timestamps are checked against.
@@ -118,8 +117,7 @@ public struct HubSpotIntegration: Integration {
         let batch = try Self.batch(event.body)
         var out: [ExternalEvent] = []
         out.reserveCapacity(batch.count)
-        let carries = eventID.source == .json && body.carries(eventID)
-        let location = eventID.location(bodyCarriesID: carries)
+        let location = eventID.location(posting: body, from: .json)
         for (index, element) in batch.enumerated() {
             guard let object = element as? [String: Any] else { throw .badPayload("HubSpot event \(index) is not an object") }
             guard events.allows(object["subscriptionType"] as? String) else { continue }

@@ -64,39 +64,14 @@ public struct BodyTemplate: Sendable, Equatable {
             case .value(let path):
                 guard let value = lookup(path) else { continue }
                 switch kind {
-                case .json: out += Self.jsonEscaped(value)
-                case .xml: out += XMLBody.escape(value)
+                case .json: out += TextEscaping.json(value)
+                case .xml: out += TextEscaping.xml(value)
                 case .form: out += PercentEncoding.encode(value)
                 case .text: out += value
                 }
             }
         }
         return Array(out.utf8)
-    }
-
-    /// The text as it may appear between JSON quotes.
-    static func jsonEscaped(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out
     }
 
     private static func trimmed(_ text: Substring) -> String {

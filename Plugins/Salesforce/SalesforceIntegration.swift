@@ -92,8 +92,7 @@ public struct SalesforceIntegration: Integration {
     /// One External Event per `Notification`, its record as JSON.
     public func map(_ event: InboundEvent) throws(MappingFailure) -> [ExternalEvent] {
         let message = try SalesforceOutboundMessage(event.body)
-        let carries = eventID.source == .xml && body.carries(eventID)
-        let location = eventID.location(bodyCarriesID: carries)
+        let location = eventID.location(posting: body, from: .xml)
         var out: [ExternalEvent] = []
         out.reserveCapacity(message.notifications.count)
         for (index, notification) in message.notifications.enumerated() {

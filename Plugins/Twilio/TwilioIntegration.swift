@@ -95,22 +95,12 @@ public struct TwilioIntegration: Integration {
         try PluginKit.checkSize(event.body)
         let form = FormBody.parse(event.body)
         let id = try eventID.eventID(in: event, form: form)
-        let carries = eventID.source == .form && body.carries(eventID)
-        let outgoing: [UInt8]
-        let contentType: String
-        switch body {
-        case .passthrough:
-            outgoing = event.body
-            contentType = BodyKind.outboundContentType(for: event.contentType, fallback: .form)
-        case .fields:
-            outgoing = body.form(from: form)
-            contentType = BodyKind.form.contentType
-        }
+        let outgoing = body.outboundForm(for: event, pairs: form)
         return [ExternalEvent(
             eventID: id,
-            idLocation: eventID.location(bodyCarriesID: carries),
-            body: outgoing,
-            contentType: contentType,
+            idLocation: eventID.location(posting: body, from: .form),
+            body: outgoing.body,
+            contentType: outgoing.contentType,
             deliveryID: Self.deliveryID(form)
         )]
     }

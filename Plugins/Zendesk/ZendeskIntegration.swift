@@ -48,16 +48,17 @@ public struct ZendeskIntegration: Integration {
         self.events = events
     }
 
+    /// Makes the integration from the shared signed-webhook settings.
+    init(_ settings: SignedWebhookSettings) {
+        self.init(secrets: settings.secrets, window: settings.window, eventID: settings.eventID, body: settings.body, events: settings.events)
+    }
+
     /// Reads the `options:` block strictly; nil (with issues reported) when it is wrong.
     public init?(options: ConfigReader, clock: any DeliveryClock = SystemDeliveryClock()) {
-        let errorsBefore = options.diagnostics.errorCount
-        let secrets = SigningSecrets.read(options)
-        let window = TimestampWindow.read(options, clock: clock)
-        let eventID = EventIDSelector.read(options, allowed: Self.allowedSources, default: Self.defaultEventID)
-        let body = BodySelector.read(options)
-        let events = EventTypeFilter.read(options)
-        guard options.diagnostics.errorCount == errorsBefore, let secrets, let window, let eventID, let body, let events else { return nil }
-        self.init(secrets: secrets, window: window, eventID: eventID, body: body, events: events)
+        guard let settings = SignedWebhookSettings.read(
+            options, clock: clock, defaultEventID: Self.defaultEventID, allowedSources: Self.allowedSources
+        ) else { return nil }
+        self.init(settings)
     }
 
     /// Registers `zendesk` in a plugin registry; `clock` is what signed timestamps are checked against.
@@ -98,22 +99,12 @@ public struct ZendeskIntegration: Integration {
             guard events.allows(document.flatMap { JSONBody.string(at: "type", in: $0) }) else { return [] }
         }
         let id = try eventID.eventID(in: event, json: document)
-        let carries = eventID.source == .json && body.carries(eventID)
-        let outgoing: [UInt8]
-        let contentType: String
-        switch (body, document) {
-        case (.fields, let document?):
-            outgoing = body.json(from: document)
-            contentType = BodyKind.json.contentType
-        default:
-            outgoing = event.body
-            contentType = BodyKind.outboundContentType(for: event.contentType, fallback: .json)
-        }
+        let outgoing = body.outboundJSON(for: event, document: document)
         return [ExternalEvent(
             eventID: id,
-            idLocation: eventID.location(bodyCarriesID: carries),
-            body: outgoing,
-            contentType: contentType,
+            idLocation: eventID.location(posting: body, from: .json),
+            body: outgoing.body,
+            contentType: outgoing.contentType,
             deliveryID: deliveryID(for: event)
         )]
     }

@@ -86,3 +86,10 @@ extension KafkaConsumerConfiguration {
     /// The bound clamped to at least one message.
     var effectiveMaxPending: Int { max(maxPendingPerPartition, 1) }
 }
+
+extension KafkaConsumerConfiguration {
+    /// Checks every librdkafka option offline (no connection is made); the error names the first bad key.
+    public func checkOptions() throws(KafkaError) {
+        _ = try RdKafkaConf(settings: librdkafkaSettings(logLevel: 3))
+    }
+}

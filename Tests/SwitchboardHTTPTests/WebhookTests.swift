@@ -155,6 +155,7 @@ struct WebhookTests {
         let metrics = try await httpRequest(bridge.client, admin + "/metrics", method: "GET")
         #expect(metrics.status == 200)
         #expect(String(decoding: metrics.body, as: UTF8.self).contains("switchboard_journal_depth"))
+        #expect(!String(decoding: metrics.body, as: UTF8.self).contains(TestBridge.key))
         await bridge.stop()
     }
 }

@@ -74,6 +74,24 @@ public enum BodySelector: Sendable, Equatable {
         return Array(kept.map { PercentEncoding.encode($0.name) + "=" + PercentEncoding.encode($0.value) }.joined(separator: "&").utf8)
     }
 
+    /// The outbound body and content type for a JSON event: the inbound bytes (content type mapped, JSON when
+    /// unknown) for passthrough or when `document` was not parsed, otherwise the selected fields of `document`.
+    public func outboundJSON(for event: InboundEvent, document: Any?) -> (body: [UInt8], contentType: String) {
+        guard case .fields = self, let document else {
+            return (event.body, BodyKind.outboundContentType(for: event.contentType, fallback: .json))
+        }
+        return (json(from: document), BodyKind.json.contentType)
+    }
+
+    /// The outbound body and content type for a form event: the inbound bytes (content type mapped, form when
+    /// unknown) for passthrough, otherwise a form of the selected fields of `pairs`.
+    public func outboundForm(for event: InboundEvent, pairs: [Header]) -> (body: [UInt8], contentType: String) {
+        guard case .fields = self else {
+            return (event.body, BodyKind.outboundContentType(for: event.contentType, fallback: .form))
+        }
+        return (form(from: pairs), BodyKind.form.contentType)
+    }
+
     /// An object holding only the values at `paths` of `document`, at the same paths.
     public static func pick(_ paths: [String], from document: Any) -> [String: Any] {
         var selected: [String: Any] = [:]

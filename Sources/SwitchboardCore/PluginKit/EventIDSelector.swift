@@ -144,6 +144,12 @@ public struct EventIDSelector: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Where the outbound request carries the id when `body` is posted from a body of kind `bodySource`: in the
+    /// payload when the id is read from that body and `body` keeps it, otherwise as `location(bodyCarriesID:)` says.
+    public func location(posting body: BodySelector, from bodySource: Source) -> EventIDLocation {
+        location(bodyCarriesID: source == bodySource && body.carries(self))
+    }
+
     /// The query parameters PolyAI's endpoint itself requires: the id never travels under one of these names.
     static let reservedQueryNames: Set<String> = ["event_id_location", "event_id_path", "account_id", "project_id"]
 

@@ -23,22 +23,9 @@ public enum XMLBody {
         }
     }
 
-    /// The text with `& < > " '` escaped, for element text and attribute values.
+    /// The text with `& < > " '` escaped, for element text and attribute values (see `TextEscaping.xml`).
     public static func escape(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 || $0 == 39 }) else { return text }
-        var out = ""
-        out.reserveCapacity(text.utf8.count + 16)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(character)
-            }
-        }
-        return out
+        TextEscaping.xml(text)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import SwitchboardCore
+import SwitchboardKafka
 
 /// A configuration with its plugins built and keys read: what `run` starts and `validate` checks.
 struct CheckedConfig {
@@ -28,6 +29,14 @@ enum ConfigCheck {
             }
         }
         issues += KeyRules.check(config, keys: keys.mapValues(\.current), now: Date())
+        if let kafka = config.kafka {
+            let consumer = KafkaConsumerConfiguration(brokers: kafka.brokers, groupID: kafka.groupID, topics: ["check"], options: kafka.options)
+            do {
+                try consumer.checkOptions()
+            } catch {
+                issues.append(ConfigIssue(severity: .error, position: kafka.position, path: "kafka.options", message: error.message))
+            }
+        }
         if issues.contains(where: { $0.severity == .error }) { return (nil, issues) }
         return (CheckedConfig(config: config, integrations: integrations, keys: keys), issues)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SwitchboardCore
 import Synchronization
 
 /// Writes one line per log record to standard error, as logfmt (`ts=… level=info msg="…" key=value`) or JSON.
@@ -55,19 +56,7 @@ struct StructuredLogHandler: LogHandler {
     }
 
     static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
+        "\"" + TextEscaping.json(text) + "\""
     }
 }
 

@@ -56,5 +56,7 @@ struct XMLBodyTests {
     func escaping() {
         #expect(XMLBody.escape(#"a<b>&"c'"#) == "a&lt;b&gt;&amp;&quot;c&apos;")
         #expect(XMLBody.escape("plain") == "plain")
+        #expect(TextEscaping.html(#"it's <b>"#) == "it&#39;s &lt;b&gt;")
+        #expect(TextEscaping.json("a\"b\\c\n\u{1}\u{2028}") == #"a\"b\\c\n\u0001\u2028"#)
     }
 }
