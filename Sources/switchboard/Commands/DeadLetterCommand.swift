@@ -2,14 +2,15 @@ import ArgumentParser
 import Foundation
 import Logging
 import SwitchboardCore
+import SwitchboardHTTP
 import SwitchboardStore
 
 /// `switchboard dlq`: the dead letters of a configuration's journal.
 struct DeadLetterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dlq",
-        abstract: "List and show dead letters (events that will not be delivered, with why).",
-        subcommands: [List.self, Show.self]
+        abstract: "List, show and replay dead letters (events that will not be delivered, with why).",
+        subcommands: [List.self, Show.self, Replay.self]
     )
 
     /// Opens the journal named by a configuration file.
@@ -82,6 +83,62 @@ struct DeadLetterCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             print(DeadLetterText.json(letter, includeBody: true))
+        }
+    }
+}
+
+extension DeadLetterCommand {
+    struct Replay: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "replay",
+            abstract: "Post dead letters again now (after fixing what failed); each is removed once PolyAI accepts it."
+        )
+
+        @Option(name: .shortAndLong, help: "The YAML configuration file.")
+        var config: String
+
+        @Argument(help: "Dead letter ids (from `dlq list`).")
+        var ids: [Int64]
+
+        func run() async throws {
+            var stderr = StandardError()
+            let (checked, issues) = ConfigCheck.run(file: config)
+            guard let checked else {
+                ConfigCheck.print(issues, to: &stderr)
+                throw ExitCode(1)
+            }
+            let journal = try DeadLetterCommand.openJournal(config: config)
+            defer { journal.close() }
+            let client = CurlHTTPClient(logger: Logger(label: "switchboard.dlq"))
+            defer { client.shutdown() }
+            var destinations: [String: PolyAIDestination] = [:]
+            for integration in checked.config.integrations {
+                guard let key = checked.keys[integration.name] else { continue }
+                destinations[integration.name] = PolyAIDestination(
+                    baseURL: checked.config.polyai.baseURL, accountID: checked.config.polyai.accountID,
+                    projectID: integration.projectID, key: key, timeout: integration.timeout
+                )
+            }
+            let replay = DeadLetterReplay(
+                journal: journal, integrations: checked.integrations, destinations: destinations,
+                transport: ExternalEventsClient(client: client)
+            )
+            var failures = 0
+            for id in ids {
+                guard let letter = try journal.deadLetter(id: id) else {
+                    stderr.write("\(id): no dead letter with this id\n")
+                    failures += 1
+                    continue
+                }
+                switch try await replay.replay(letter) {
+                case .delivered(let count):
+                    print("\(id): delivered (\(count) event\(count == 1 ? "" : "s")), removed from the dead letters")
+                case .failed(let status, let message):
+                    failures += 1
+                    print("\(id): not delivered (\(status.map { "HTTP \($0)" } ?? "no response")): \(message); kept")
+                }
+            }
+            if failures > 0 { throw ExitCode(1) }
         }
     }
 }
