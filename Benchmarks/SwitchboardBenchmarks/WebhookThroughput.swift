@@ -8,6 +8,20 @@ enum WebhookThroughput {
         var deliveryRate: Double
     }
 
+    /// With `wrk` installed, `wrk` posts for `seconds` and the rate counts until the last event has its outcome.
+    static func runWithWrk(sink: String, seconds: Int, wrk: String) async throws -> Result {
+        let bench = try await BenchBridge(sink: sink, maxInFlight: 64)
+        let start = ContinuousClock.now
+        let posted = try WrkLoad.post(to: bench.webhookURL, seconds: seconds, wrk: wrk)
+        let ingressElapsed = ContinuousClock.now - start
+        while bench.bridge.journal.depth > 0 {
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        let elapsed = ContinuousClock.now - start
+        await bench.stop()
+        return Result(ingressRate: Double(posted) / ingressElapsed.secondsValue, deliveryRate: Double(posted) / elapsed.secondsValue)
+    }
+
     static func run(sink: String, events: Int, concurrency: Int) async throws -> Result {
         let bench = try await BenchBridge(sink: sink, maxInFlight: 64)
         let loadClient = CurlHTTPClient(logger: .init(label: "load"))

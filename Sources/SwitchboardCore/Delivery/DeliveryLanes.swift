@@ -1,4 +1,3 @@
-import DequeModule
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -13,7 +12,6 @@ public final class DeliveryLanes: Service, Sendable {
     /// Receives every outcome, in lane order.
     public typealias OutcomeHandler = @Sendable (Delivery, DeliveryOutcome) async -> Void
 
-    private let integration: String
     private let destination: PolyAIDestination
     private let policy: RetryPolicy
     private let maxInFlight: Int
@@ -42,7 +40,6 @@ public final class DeliveryLanes: Service, Sendable {
         onOutcome: @escaping OutcomeHandler
     ) {
         self.circuitThreshold = max(1, circuitThreshold)
-        self.integration = integration
         self.destination = destination
         self.policy = policy
         self.maxInFlight = max(1, maxInFlight)
