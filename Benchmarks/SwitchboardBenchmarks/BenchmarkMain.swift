@@ -43,7 +43,7 @@ enum BenchmarkMain {
         let kafkaEvents = Int(arguments.value("--kafka-events") ?? "") ?? 20_000
         if kafkaEvents > 0 {
             let kafka = try await KafkaThroughput.run(sink: sink, events: kafkaEvents)
-            rows.append(("Kafka → sink delivery rate (1 KB, \(kafkaEvents) pre-produced, 4 partitions; includes group join ≈3 s)", String(format: "%.0f events/s", kafka.deliveryRate)))
+            rows.append(("Kafka → sink delivery rate (1 KB, \(kafkaEvents) pre-produced, 4 partitions, after the group join)", String(format: "%.0f events/s", kafka.deliveryRate)))
             if let wrkRate {
                 rows.append(("Kafka delivery rate / wrk ceiling", String(format: "%.2f", kafka.deliveryRate / wrkRate)))
             }
