@@ -17,7 +17,7 @@ struct KafkaCrashRecoveryTests {
         let cluster = try SwitchboardProcess(["kafka-mock", "--topic", "stream:2"])
         let clusterLine = try #require(await cluster.waitForLine(containing: "bootstrap: "), "\(cluster.log)")
         let bootstrap = String(clusterLine.split(separator: " ").last ?? "")
-        let (sandbox, sandboxURL) = try await CrashRecoveryTests.startSandbox(directory: directory, extra: ["--latency-ms", "15"])
+        let (sandbox, sandboxURL) = try await CrashRecoveryTests.startSandbox(directory: directory, extra: ["--latency-ms", "40"])
 
         var eventIDs: [(conversation: String, eventID: String)] = []
         for _ in 0..<4 {
@@ -28,7 +28,7 @@ struct KafkaCrashRecoveryTests {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(minted.body)) as? [String: Any])
             eventIDs.append((try #require(object["conversation_id"] as? String), try #require(object["external_event_id"] as? String)))
         }
-        let total = 120
+        let total = 160
         let producer = try KafkaProducer(brokers: [bootstrap], options: [:], logger: Logger(label: "test"))
         for n in 0..<total {
             let target = eventIDs[n % eventIDs.count]
@@ -59,7 +59,8 @@ struct KafkaCrashRecoveryTests {
             #expect(order == expected)
         }
         second.signal(SIGTERM)
-        #expect(await second.waitForExit() == 0)
+        let status = await second.waitForExit(seconds: 60)
+        #expect(status == 0, "exit \(String(describing: status)); log:\n\(second.log.suffix(3000))")
         for process in [sandbox, cluster] {
             process.signal(SIGTERM)
             _ = await process.waitForExit()

@@ -73,12 +73,17 @@ public final class KafkaSource: Service, Sendable {
     /// Consumes until graceful shutdown; then waits (bounded) for outcomes, commits the watermarks and leaves the group.
     public func run() async throws {
         guard let consumer else { return }
-        try await withGracefulShutdownHandler {
-            try await consumer.run()
-        } onGracefulShutdown: {
-            consumer.shutdown()
+        defer { producer?.shutdown() }
+        do {
+            try await withGracefulShutdownHandler {
+                try await consumer.run()
+            } onGracefulShutdown: {
+                consumer.shutdown()
+            }
+        } catch where Task.isShuttingDownGracefully || Task.isCancelled {
+            // Stopping anyway: what had no outcome stays uncommitted and is consumed again after the next start.
+            logger.warning("Kafka consumer stopped with an error", metadata: [LogKey.error: .string("\(error)")])
         }
-        producer?.shutdown()
     }
 
     /// Per-partition state for metrics and the status page.
