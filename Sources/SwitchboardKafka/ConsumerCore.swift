@@ -67,6 +67,15 @@ final class ConsumerCore: Sendable {
         }
     }
 
+    /// Holds or releases topics (see `ConsumerState.hold`), telling librdkafka under the same lock.
+    func hold(_ topics: Set<String>, _ holding: Bool, handle: RdKafkaPointer) {
+        state.withLock { state in
+            let changed = state.hold(topics, holding)
+            guard !changed.isEmpty else { return }
+            if holding { handle.pause(changed) } else { handle.resume(changed) }
+        }
+    }
+
     /// Records an outcome: advances and stores the watermark, resumes a drained partition, wakes a revocation.
     func markDone(_ topicPartition: KafkaTopicPartition, offset: Int64, handle: RdKafkaPointer) {
         let drained = state.withLock { state -> Bool in

@@ -41,6 +41,8 @@ struct ConsumerState: Sendable {
     var lifecycle: Lifecycle = .idle
     private(set) var partitions: [KafkaTopicPartition: Partition] = [:]
     private(set) var rebalanceCount = 0
+    /// Topics whose partitions stay paused whatever their backlog (their integration cannot deliver now).
+    private(set) var heldTopics: Set<String> = []
 
     init(maxPending: Int) {
         self.maxPending = max(maxPending, 1)
@@ -54,7 +56,7 @@ struct ConsumerState: Sendable {
         else { return .skip }
         partition.watermark.handedOut(offset)
         var action = HandOut.deliver
-        if !partition.paused, partition.watermark.pending >= maxPending {
+        if !partition.paused, partition.watermark.pending >= maxPending || heldTopics.contains(topicPartition.topic) {
             partition.paused = true
             action = .deliverAndPause
         }
@@ -71,12 +73,31 @@ struct ConsumerState: Sendable {
         var outcome = Outcome(store: newPosition)
         if partition.revoking {
             outcome.drained = partition.watermark.pending == 0
-        } else if partition.paused, lifecycle == .running, partition.watermark.pending * 2 < maxPending {
+        } else if partition.paused, lifecycle == .running, partition.watermark.pending * 2 < maxPending,
+                  !heldTopics.contains(topicPartition.topic) {
             partition.paused = false
             outcome.resume = true
         }
         partitions[topicPartition] = partition
         return outcome
+    }
+
+    /// Holds (or releases) topics: held, their partitions pause now; released, those drained enough resume.
+    /// Returns the partitions librdkafka must pause (holding) or resume (releasing).
+    mutating func hold(_ topics: Set<String>, _ holding: Bool) -> [KafkaTopicPartition] {
+        if holding { heldTopics.formUnion(topics) } else { heldTopics.subtract(topics) }
+        var changed: [KafkaTopicPartition] = []
+        for (topicPartition, var partition) in partitions where topics.contains(topicPartition.topic) && !partition.revoking {
+            if holding, !partition.paused {
+                partition.paused = true
+                changed.append(topicPartition)
+            } else if !holding, partition.paused, lifecycle == .running, partition.watermark.pending * 2 < maxPending {
+                partition.paused = false
+                changed.append(topicPartition)
+            }
+            partitions[topicPartition] = partition
+        }
+        return changed
     }
 
     /// Starts tracking newly assigned partitions with fresh watermarks.

@@ -91,6 +91,12 @@ public final class KafkaConsumer: Sendable {
         core.markDone(KafkaTopicPartition(topic: topic, partition: partition), offset: offset, handle: client.handle)
     }
 
+    /// Holds `topics` (their partitions pause whatever their backlog, e.g. while their integration's key is refused)
+    /// or releases them (partitions drained enough resume). Nothing handed out is lost either way.
+    public func hold(topics: Set<String>, _ holding: Bool) {
+        core.hold(topics, holding, handle: client.handle)
+    }
+
     /// Records the outcome of `message`.
     public func markDone(_ message: KafkaMessage) {
         markDone(topic: message.topic, partition: message.partition, offset: message.offset)

@@ -210,6 +210,36 @@ extension KafkaBridgeTests {
     }
 }
 
+extension KafkaBridgeTests {
+    @Test("a refused key opens the circuit and pauses the integration's partitions; once the key works they resume and drain")
+    func circuitPausesPartitions() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1, logger: Logger(label: "test"))
+        defer { cluster.shutdown() }
+        try cluster.createTopic("held", partitions: 1)
+        let sink = ScriptedSink()
+        sink.setValidKeys(["a-key-nobody-has"])
+        let base = try await sink.start()
+        defer { sink.stop() }
+        try await Self.produce(cluster.bootstrapServers, topic: "held", (0..<30).map { ("k\($0 % 3)", #"{"cid":"held-\#($0)"}"#) })
+        let clock = ManualClock(startMillis: Int64(Date().timeIntervalSince1970 * 1000))
+        let bridge = try TestBridge(
+            yaml: Self.yaml(endpoint: base, bootstrap: cluster.bootstrapServers, group: "held", topic: "held"),
+            directory: temporaryDirectory(), clock: clock
+        )
+        let kafka = try #require(bridge.bridge.kafka)
+        #expect(await waitUntil(seconds: 30) { kafka.partitionStates().first?.paused == true })
+        #expect(bridge.bridge.lanes["bookings"]?.circuitState == "open")
+        #expect(sink.accepted.isEmpty)
+
+        sink.setValidKeys(nil)  // the operator fixed the key
+        clock.advance(by: .seconds(1))
+        #expect(await sink.waitForAccepted(30, seconds: 60))
+        #expect(await waitUntil(seconds: 10) { kafka.partitionStates().first?.paused == false })
+        #expect(Set(sink.accepted.compactMap(\.eventID)) == Set((0..<30).map { "held-\($0)" }))
+        await bridge.stop()
+    }
+}
+
 /// Messages read back from a dead-letter topic.
 final class DLQReader: Sendable {
     private let messages = Mutex<[KafkaMessage]>([])

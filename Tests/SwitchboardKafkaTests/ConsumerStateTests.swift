@@ -71,4 +71,16 @@ struct ConsumerStateTests {
         state.assign([])
         #expect(state.rebalanceCount == 2)
     }
+
+    @Test("a held topic pauses its partitions at once and stays paused when drained; released, drained partitions resume")
+    func holdAndRelease() {
+        var state = runningState(max: 100)
+        #expect(state.handOut(orders, offset: 0) == .deliver)
+        #expect(Set(state.hold(["orders"], true)) == [orders, other])
+        #expect(state.hold(["orders"], true).isEmpty)
+        #expect(state.done(orders, offset: 0)?.resume == false)
+        #expect(state.snapshot().allSatisfy { $0.paused })
+        #expect(Set(state.hold(["orders"], false)) == [orders, other])
+        #expect(state.snapshot().allSatisfy { !$0.paused })
+    }
 }

@@ -23,6 +23,7 @@ public final class DeliveryLanes: Service, Sendable {
     private let jitter: @Sendable (ClosedRange<Int64>) -> Int64
     private let circuitThreshold: Int
     private let onOutcome: OutcomeHandler
+    private let circuitObservers = Mutex<[@Sendable (Bool) -> Void]>([])
     private let state = Mutex(LaneTable())
 
     /// Makes the lanes of one integration; nothing is sent before `run()`.
@@ -52,6 +53,16 @@ public final class DeliveryLanes: Service, Sendable {
         self.rateLimiter = rateLimit.map { RateLimiter(count: $0.count, per: $0.per, clock: clock) }
         self.jitter = jitter
         self.onOutcome = onOutcome
+    }
+
+    /// Calls `observer` with `true` when the circuit opens and `false` when it closes (sources pause intake).
+    public func onCircuitChange(_ observer: @escaping @Sendable (Bool) -> Void) {
+        circuitObservers.withLock { $0.append(observer) }
+    }
+
+    private func notifyCircuit(open: Bool) {
+        metrics.circuitOpen.record(open ? 1 : 0)
+        for observer in circuitObservers.withLock({ $0 }) { observer(open) }
     }
 
     /// Events accepted and still without an outcome.
@@ -185,21 +196,22 @@ public final class DeliveryLanes: Service, Sendable {
     private func closeCircuit() {
         guard let resumed = state.withLock({ $0.recordSuccess() }) else { return }
         logger.notice("circuit closed: deliveries resume")
-        metrics.circuitOpen.record(0)
+        notifyCircuit(open: false)
         for (worker, key) in resumed { worker.resume(returning: key) }
     }
 
     /// Counts a failure; when the circuit opens (or is open) arms the timer that wakes parked lanes for the next probe.
     private func openCircuitIfNeeded(keyRejected: Bool, gate: LaneTable.Gate) -> Int64? {
         let now = clock.nowMillis()
-        let probeAt = state.withLock {
-            $0.recordFailure(
+        let (probeAt, wasClosed) = state.withLock {
+            let wasClosed = $0.circuit == .closed
+            return ($0.recordFailure(
                 keyRejected: keyRejected, nowMillis: now, threshold: circuitThreshold,
                 baseMillis: max(policy.base.milliseconds, 100), capMillis: max(policy.cap.milliseconds, 100)
-            )
+            ), wasClosed)
         }
         guard let probeAt else { return nil }
-        metrics.circuitOpen.record(1)
+        if wasClosed { notifyCircuit(open: true) }
         let timer = Task { [clock] in
             do {
                 try await clock.sleep(for: .milliseconds(max(0, probeAt - now)))

@@ -23,6 +23,7 @@ public final class KafkaSource: Service, Sendable {
     }
 
     private let router: SwitchboardCore.Router
+    private let routesByIntegration: [String: [String]]
     private let integrations: [String: any Integration]
     private let orderByMessageKey: Set<String>
     private let lanes: [String: DeliveryLanes]
@@ -35,6 +36,8 @@ public final class KafkaSource: Service, Sendable {
     private let open = Mutex<[UInt64: OpenMessage]>([:])
     private let nextTicket = Atomic<UInt64>(0)
     private let consumerBox = Mutex<KafkaConsumer?>(nil)
+    /// Integrations whose circuit is open: the topics routed to them are held (paused).
+    private let openCircuits = Mutex<Set<String>>([])
 
     /// Builds the consumer (and the dead-letter producer when `kafka.dead_letter_topic` is set); a bad librdkafka
     /// option is an error naming the key.
@@ -48,6 +51,11 @@ public final class KafkaSource: Service, Sendable {
         logger: Logger
     ) throws(KafkaError) {
         self.router = SwitchboardCore.Router(routes: config.routes)
+        var routesByIntegration: [String: [String]] = [:]
+        for route in config.routes {
+            if case .kafka(let topic) = route.source { routesByIntegration[route.integration, default: []].append(topic) }
+        }
+        self.routesByIntegration = routesByIntegration
         self.integrations = integrations
         self.orderByMessageKey = Set(config.integrations.filter { $0.orderingKey == "message_key" }.map(\.name))
         self.lanes = lanes
@@ -66,6 +74,27 @@ public final class KafkaSource: Service, Sendable {
             self?.handle(message)
         }
         consumerBox.withLock { $0 = consumer }
+        for (name, lane) in lanes {
+            lane.onCircuitChange { [weak self] open in self?.circuitChanged(integration: name, open: open) }
+        }
+    }
+
+    /// Pauses the topics routed to an integration while its circuit is open, and resumes them when it closes.
+    func circuitChanged(integration: String, open: Bool) {
+        let topics = Set(routesByIntegration[integration] ?? [])
+        guard !topics.isEmpty else { return }
+        let stillHeld = openCircuits.withLock { circuits -> Set<String> in
+            if open { circuits.insert(integration) } else { circuits.remove(integration) }
+            return Set(circuits.flatMap { routesByIntegration[$0] ?? [] })
+        }
+        if open {
+            consumer?.hold(topics: topics, true)
+            logger.warning("Kafka topics paused: their integration's circuit is open", metadata: [
+                LogKey.integration: .string(integration), "kafka.topics": .string(topics.sorted().joined(separator: ",")),
+            ])
+        } else {
+            consumer?.hold(topics: topics.subtracting(stillHeld), false)
+        }
     }
 
     private var consumer: KafkaConsumer? { consumerBox.withLock { $0 } }
