@@ -63,7 +63,7 @@ struct BenchBridge {
     func stop() async {
         runner.cancel()
         _ = try? await runner.value
-        bridge.close()
+        await bridge.close()
         client.shutdown()
     }
 

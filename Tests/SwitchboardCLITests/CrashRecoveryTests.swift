@@ -109,6 +109,20 @@ struct CrashRecoveryTests {
             #expect(!log.contains("crash-test-7c1d9e"))
         }
     }
+
+    @Test("SIGHUP re-reads keys and never ends the process; SIGTERM stops it with exit 0")
+    func hangupKeepsRunning() async throws {
+        let directory = NSTemporaryDirectory() + "switchboard-hup-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let config = try Self.writeConfig(directory: directory, endpoint: "http://127.0.0.1:9")
+        let process = try SwitchboardProcess(["run", "--config", config])
+        _ = try await Self.webhookAddress(process)
+        process.signal(SIGHUP)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(process.process.isRunning, "SIGHUP ended the process: \(process.log)")
+        process.signal(SIGTERM)
+        #expect(await process.waitForExit() == 0)
+    }
 }
 
 /// Polls an async condition every 100 ms for at most `seconds`.

@@ -98,4 +98,16 @@ struct KeyRulesTests {
         }
         #expect(failure.issue.message == "key file \(empty) is empty")
     }
+
+    @Test("refused: a key file holding two keys (a rotation half done) is refused, never sent")
+    func twoKeysInOneFile() throws {
+        let file = NSTemporaryDirectory() + "two-\(UUID().uuidString).key"
+        try "sk-old-key-0001\nsk-new-key-0002\n".write(toFile: file, atomically: true, encoding: .utf8)
+        guard case .failure(let failure) = KeyLoader.load(KeyConfig(source: .file(file)), integration: "x", environment: [:]) else {
+            Issue.record("expected a failure")
+            return
+        }
+        #expect(failure.issue.message.contains("more than one key-like token"))
+        #expect(!failure.issue.description.contains("sk-old") && !failure.issue.description.contains("sk-new"))
+    }
 }

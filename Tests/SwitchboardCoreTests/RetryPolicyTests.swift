@@ -27,7 +27,7 @@ struct RetryPolicyTests {
         (201, "delivered"), (200, "delivered"), (204, "delivered"),
         (500, "retry"), (502, "retry"), (503, "retry"), (429, "retry"), (408, "retry"), (425, "retry"),
         (401, "key"), (403, "key"),
-        (400, "permanent"), (404, "permanent"), (410, "permanent"), (413, "permanent"), (415, "permanent"), (422, "permanent"), (302, "permanent"),
+        (400, "permanent"), (404, "permanent"), (410, "permanent"), (413, "permanent"), (415, "permanent"), (422, "permanent"), (302, "key"),
     ])
     func classification(status: Int, expected: String) {
         let verdict = AttemptVerdict.classify(status: status, retryAfterHeader: nil, nowMillis: 0)

@@ -4,7 +4,8 @@ public enum AttemptVerdict: Sendable, Equatable {
     case delivered
     /// Network error, timeout, 408, 425, 429, 5xx: try again, after `retryAfter` when the server said so.
     case retry(retryAfter: Duration?)
-    /// 401/403: the key is wrong, revoked or expired; every event of the integration would fail alike.
+    /// 401/403 (the key is wrong, revoked or expired) or a 3xx from something that is not PolyAI: every event of
+    /// the integration would fail alike.
     case keyRejected
     /// 400, 404, 410, 413, 415, 422 and other 4xx: dead-letter now.
     case permanent
@@ -20,8 +21,9 @@ public enum AttemptVerdict: Sendable, Equatable {
             let honoured = status == 429 || status == 503
             return .retry(retryAfter: honoured ? RetryAfter.parse(retryAfterHeader, nowMillis: nowMillis) : nil)
         case 300..<400:
-            // Redirects are never followed: a moved endpoint is a configuration problem, not a transient one.
-            return .permanent
+            // Redirects are never followed. Something other than PolyAI answered (a proxy, a moved endpoint): like
+            // a refused key, every event would fail alike, so events are held by the circuit, not dead-lettered.
+            return .keyRejected
         default:
             return .permanent
         }

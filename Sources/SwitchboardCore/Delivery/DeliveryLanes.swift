@@ -60,9 +60,14 @@ public final class DeliveryLanes: Service, Sendable {
         circuitObservers.withLock { $0.append(observer) }
     }
 
-    private func notifyCircuit(open: Bool) {
-        metrics.circuitOpen.record(open ? 1 : 0)
-        for observer in circuitObservers.withLock({ $0 }) { observer(open) }
+    /// Tells observers the circuit's state as it is now (not as it was when the change happened), one call at a
+    /// time, so notifications racing each other can never leave a source paused behind a closed circuit.
+    private func notifyCircuit() {
+        circuitObservers.withLock { observers in
+            let open = state.withLock { $0.circuit != .closed }
+            metrics.circuitOpen.record(open ? 1 : 0)
+            for observer in observers { observer(open) }
+        }
     }
 
     /// Events accepted and still without an outcome.
@@ -170,8 +175,8 @@ public final class DeliveryLanes: Service, Sendable {
             if probeAt != nil, park(key: key, record: record, keyRejected: false) { return }
             scheduleRetry(key: key, delivery: delivery, record: record, keyRejected: false, wait: retryAfter ?? backoff(after: attempt))
         case .keyRejected:
-            metrics.keyRejections.increment()
-            logger.error("PolyAI refused the integration's key: deliveries paused until a probe succeeds", metadata: [
+            if record.status == 401 || record.status == 403 { metrics.keyRejections.increment() }
+            logger.error("key refused (401/403) or endpoint redirected (3xx): deliveries paused until a probe succeeds", metadata: [
                 LogKey.status: .stringConvertible(record.status ?? 0),
                 LogKey.errorMessage: .string(record.errorMessage ?? ""),
                 LogKey.correlationID: .string(record.correlationID ?? ""),
@@ -196,7 +201,7 @@ public final class DeliveryLanes: Service, Sendable {
     private func closeCircuit() {
         guard let resumed = state.withLock({ $0.recordSuccess() }) else { return }
         logger.notice("circuit closed: deliveries resume")
-        notifyCircuit(open: false)
+        notifyCircuit()
         for (worker, key) in resumed { worker.resume(returning: key) }
     }
 
@@ -211,14 +216,14 @@ public final class DeliveryLanes: Service, Sendable {
             ), wasClosed)
         }
         guard let probeAt else { return nil }
-        if wasClosed { notifyCircuit(open: true) }
+        if wasClosed { notifyCircuit() }
         let timer = Task { [clock] in
             do {
                 try await clock.sleep(for: .milliseconds(max(0, probeAt - now)))
             } catch {
                 return
             }
-            let resumed = self.state.withLock { $0.unparkAll() }
+            let resumed = self.state.withLock { $0.probeIsDue() }
             for (worker, key) in resumed { worker.resume(returning: key) }
         }
         state.withLock { $0.setCircuitTimer(timer) }?.cancel()

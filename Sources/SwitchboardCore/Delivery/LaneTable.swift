@@ -47,6 +47,8 @@ struct LaneTable {
     private var circuitBackoffMillis: Int64 = 0
     private var parked: [String] = []
     private var circuitTimer: Task<Void, Never>?
+    /// Set by the circuit timer: the next lane served probes, whatever the wall clock says.
+    private var probeDue = false
 
     /// Adds an event to its lane; returns a parked worker to hand a newly ready lane to.
     mutating func enqueue(_ delivery: Delivery) -> CheckedContinuation<String?, Never>? {
@@ -126,8 +128,9 @@ struct LaneTable {
         switch circuit {
         case .closed:
             return .pass
-        case .open(let retryAt) where nowMillis >= retryAt:
+        case .open(let retryAt) where nowMillis >= retryAt || probeDue:
             circuit = .probing
+            probeDue = false
             return .probe
         case .open, .probing:
             lanes[key]?.phase = .parked
@@ -142,6 +145,7 @@ struct LaneTable {
         circuitBackoffMillis = 0
         guard circuit != .closed else { return nil }
         circuit = .closed
+        probeDue = false
         circuitTimer?.cancel()
         circuitTimer = nil
         return unparkAll()
@@ -154,6 +158,7 @@ struct LaneTable {
         let probeFailed = circuit == .probing
         guard keyRejected || probeFailed || consecutiveFailures >= threshold else { return nil }
         if case .open(let retryAt) = circuit { return retryAt }
+        probeDue = false
         circuitBackoffMillis = circuitBackoffMillis == 0 ? max(1, baseMillis) : min(capMillis, circuitBackoffMillis * 2)
         let retryAt = nowMillis + circuitBackoffMillis
         circuit = .open(retryAtMillis: retryAt)
@@ -176,6 +181,12 @@ struct LaneTable {
         guard !stopping else { return timer }
         defer { circuitTimer = timer }
         return circuitTimer
+    }
+
+    /// The circuit timer fired: the next lane served probes, and every parked lane becomes ready.
+    mutating func probeIsDue() -> [(CheckedContinuation<String?, Never>, String)] {
+        if case .open = circuit { probeDue = true }
+        return unparkAll()
     }
 
     /// Every parked lane becomes ready: one will probe, the others park again (or meet their deadline).

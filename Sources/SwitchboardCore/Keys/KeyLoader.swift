@@ -14,7 +14,7 @@ public enum KeyLoader {
             guard !trimmed.isEmpty else {
                 return .failure(KeyLoadError(issue: issue("environment variable \(variable) is empty", path: path, key: key)))
             }
-            return .success(APIKey(trimmed))
+            return checked(trimmed, origin: "environment variable \(variable)", path: path, key: key)
         case .file(let file):
             guard let data = FileManager.default.contents(atPath: file) else {
                 return .failure(KeyLoadError(issue: issue("key file \(file) cannot be read", path: path, key: key)))
@@ -23,8 +23,16 @@ public enum KeyLoader {
             guard !trimmed.isEmpty else {
                 return .failure(KeyLoadError(issue: issue("key file \(file) is empty", path: path, key: key)))
             }
-            return .success(APIKey(trimmed))
+            return checked(trimmed, origin: "key file \(file)", path: path, key: key)
         }
+    }
+
+    /// A key is one token: spaces, line breaks or control characters mean a wrong file (two keys, a note).
+    private static func checked(_ value: String, origin: String, path: String, key: KeyConfig) -> Result<APIKey, KeyLoadError> {
+        if value.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) {
+            return .failure(KeyLoadError(issue: issue("\(origin) holds more than one key-like token (spaces, line breaks or control characters)", path: path, key: key)))
+        }
+        return .success(APIKey(value))
     }
 
     private static func issue(_ message: String, path: String, key: KeyConfig) -> ConfigIssue {

@@ -35,16 +35,13 @@ public struct KeyRotation: Service {
     }
 
     public func run() async throws {
-        guard !watched.isEmpty else {
-            try? await gracefulShutdown()
-            return
-        }
+        // SIGHUP is always trapped (its default action would end the process), even with no key file to re-read.
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await _ in hangups { self.reloadAll(reason: "SIGHUP") }
             }
-            group.addTask { await self.pollFiles() }
+            if !watched.isEmpty { group.addTask { await self.pollFiles() } }
             try? await gracefulShutdown()
             group.cancelAll()
         }
@@ -90,12 +87,14 @@ public struct KeyRotation: Service {
         }
     }
 
-    /// Modification time and size: enough to notice a rewrite or an atomic rename.
+    /// Modification time, size and inode of the file a path resolves to: enough to notice a rewrite, an atomic
+    /// rename, or a Kubernetes secret update (which swaps the target of a symbolic link).
     static func stamp(of file: String) -> String {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: file) else { return "missing" }
+        let resolved = URL(fileURLWithPath: file).resolvingSymlinksInPath().path
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: resolved) else { return "missing" }
         let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
         let size = (attributes[.size] as? NSNumber)?.intValue ?? -1
         let inode = (attributes[.systemFileNumber] as? NSNumber)?.intValue ?? -1
-        return "\(modified)/\(size)/\(inode)"
+        return "\(resolved)/\(modified)/\(size)/\(inode)"
     }
 }

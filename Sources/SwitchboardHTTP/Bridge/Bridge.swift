@@ -115,8 +115,9 @@ public final class Bridge: Sendable {
         }
     }
 
-    /// Closes the journal once every service has stopped.
-    public func close() {
+    /// Closes the journal once every service has stopped, after the outcomes still being recorded.
+    public func close() async {
+        await pipeline.drain()
         journal.close()
     }
 }

@@ -17,6 +17,7 @@ public final class KafkaSource: Service, Sendable {
     private struct OpenMessage {
         var message: KafkaMessage
         var integration: String
+        var route: String
         var remaining: Int
         var identity: String
         var deadLetters: [(ExternalEvent?, String, DeliveryOutcome.Attempt?)] = []
@@ -133,7 +134,8 @@ public final class KafkaSource: Service, Sendable {
             headers: message.headers.map { Header($0.name, String(decoding: $0.value, as: UTF8.self)) },
             body: message.value,
             messageKey: message.key,
-            receivedAtMillis: clock.nowMillis()
+            // The deadline counts from when the event was produced (after lag or a restart it is older than now).
+            receivedAtMillis: min(message.timestampMillis ?? clock.nowMillis(), clock.nowMillis())
         )
         guard let target = router.kafka(topic: message.topic, event: event) else {
             // No route wants it: nothing to deliver, so its offset may pass.
@@ -151,7 +153,7 @@ public final class KafkaSource: Service, Sendable {
         }
         IntegrationMetrics.named(target.integration).received.increment()
         guard let integration = integrations[target.integration], let lanes = lanes[target.integration] else {
-            deadLetterNow(message, integration: target.integration, identity: identity, reason: "no_integration", errorMessage: "integration '\(target.integration)' is not configured")
+            deadLetterNow(message, integration: target.integration, route: target.route, identity: identity, reason: "no_integration", errorMessage: "integration '\(target.integration)' is not configured")
             return
         }
         let events: [ExternalEvent]
@@ -159,7 +161,7 @@ public final class KafkaSource: Service, Sendable {
             events = try integration.map(routed)
         } catch {
             IntegrationMetrics.named(target.integration).deadLettered(reason: error.reason).increment()
-            deadLetterNow(message, integration: target.integration, identity: identity, reason: error.reason, errorMessage: error.message)
+            deadLetterNow(message, integration: target.integration, route: target.route, identity: identity, reason: error.reason, errorMessage: error.message)
             return
         }
         guard !events.isEmpty else {
@@ -167,7 +169,7 @@ public final class KafkaSource: Service, Sendable {
             return
         }
         let ticket = Self.ticketBit | nextTicket.add(1, ordering: .relaxed).newValue
-        open.withLock { $0[ticket] = OpenMessage(message: message, integration: target.integration, remaining: events.count, identity: identity) }
+        open.withLock { $0[ticket] = OpenMessage(message: message, integration: target.integration, route: target.route, remaining: events.count, identity: identity) }
         let messageKey = orderByMessageKey.contains(target.integration) ? message.key.map { String(decoding: $0, as: UTF8.self) } : nil
         for var external in events {
             if let messageKey { external.orderingKey = "key:" + messageKey }
@@ -199,18 +201,18 @@ public final class KafkaSource: Service, Sendable {
                 try? await journal.recordDelivered(identity: finished.identity, atMillis: clock.nowMillis())
             }
             for (event, reason, last) in finished.deadLetters {
-                await writeDeadLetter(finished.message, integration: finished.integration, event: event, reason: reason, last: last)
+                await writeDeadLetter(finished.message, integration: finished.integration, route: finished.route, event: event, reason: reason, last: last)
             }
             consumer?.markDone(finished.message)
         }
     }
 
-    private func deadLetterNow(_ message: KafkaMessage, integration: String, identity: String, reason: String, errorMessage: String) {
+    private func deadLetterNow(_ message: KafkaMessage, integration: String, route: String, identity: String, reason: String, errorMessage: String) {
         logger.warning("event dead-lettered", metadata: [
             LogKey.integration: .string(integration), LogKey.outcome: .string(reason), LogKey.errorMessage: .string(errorMessage),
         ])
         Task {
-            await writeDeadLetter(message, integration: integration, event: nil, reason: reason,
+            await writeDeadLetter(message, integration: integration, route: route, event: nil, reason: reason,
                                   last: DeliveryOutcome.Attempt(attempts: 0, status: nil, errorMessage: errorMessage, correlationID: nil))
             consumer?.markDone(message)
         }
@@ -218,19 +220,26 @@ public final class KafkaSource: Service, Sendable {
 
     /// Writes one dead letter to the dead-letter topic (or the local store), retrying until it is written: the offset
     /// stays held meanwhile, so a failing dead-letter topic never loses the event.
-    private func writeDeadLetter(_ message: KafkaMessage, integration: String, event: ExternalEvent?, reason: String, last: DeliveryOutcome.Attempt?) async {
+    private func writeDeadLetter(_ message: KafkaMessage, integration: String, route: String, event: ExternalEvent?, reason: String, last: DeliveryOutcome.Attempt?) async {
         var wait = Duration.milliseconds(100)
         while true {
             do {
                 if let producer, let topic = deadLetterTopic {
                     try await producer.send(topic: topic, key: message.key, value: message.value, headers: deadLetterHeaders(message, integration, event, reason, last))
                 } else {
+                    // The External Event as it was posted (replayable as is), or the whole Kafka message when it never mapped.
+                    let inbound = InboundEvent(
+                        source: .kafka(topic: message.topic, partition: message.partition, offset: message.offset), route: route,
+                        headers: message.headers.map { Header($0.name, String(decoding: $0.value, as: UTF8.self)) },
+                        body: message.value, messageKey: message.key, receivedAtMillis: message.timestampMillis ?? clock.nowMillis()
+                    )
                     _ = try await journal.addDeadLetter(NewDeadLetter(
-                        integration: integration, route: "kafka:\(message.topic)", reason: reason, attempts: last?.attempts ?? 0,
+                        integration: integration, route: route, reason: reason, attempts: last?.attempts ?? 0,
                         lastStatus: last?.status, errorMessage: last?.errorMessage, correlationID: last?.correlationID,
-                        eventID: event?.eventID, firstSeenMillis: message.timestampMillis ?? clock.nowMillis(),
-                        deadLetteredAtMillis: clock.nowMillis(), contentType: event?.contentType,
-                        metadata: Array("kafka:\(message.topic)/\(message.partition)/\(message.offset)".utf8), body: message.value
+                        eventID: event?.eventID, firstSeenMillis: inbound.receivedAtMillis,
+                        deadLetteredAtMillis: clock.nowMillis(), contentType: event?.contentType ?? inbound.contentType,
+                        metadata: event.map(DeadLetterMetadata.encode) ?? InboundEventCodec.encodeMetadata(inbound),
+                        body: event?.body ?? message.value
                     ))
                 }
                 return

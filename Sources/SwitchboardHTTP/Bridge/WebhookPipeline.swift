@@ -20,8 +20,10 @@ public final class WebhookPipeline: Sendable {
     private let dedupWindow: Duration
     private let lanes = Mutex<[String: DeliveryLanes]>([:])
     private let open = Mutex<[UInt64: OpenEntry]>([:])
-    /// Provider delivery ids journalled and not yet finished: a re-send arriving meanwhile is a duplicate.
-    private let claimed = Mutex<Set<String>>([])
+    /// Provider delivery ids under way: `false` while the first copy is being journalled, `true` once it is.
+    private let claimed = Mutex<[String: Bool]>([:])
+    /// Outcome recordings started and not finished (awaited before the journal closes).
+    private let recording = Atomic<Int>(0)
 
     /// Makes a pipeline; lanes are attached once built (they report outcomes back here).
     public init(integrations: [String: any Integration], journal: Journal, dedupWindow: Duration = .seconds(86_400), clock: any DeliveryClock, logger: Logger) {
@@ -37,21 +39,52 @@ public final class WebhookPipeline: Sendable {
         integrations[name]?.deliveryID(for: event).map { "\(name):\($0)" }
     }
 
-    /// Claims a delivery identity for a new event; false when the same delivery is under way or was delivered within
-    /// the dedup window (a provider's re-send).
-    public func claim(_ identity: String) -> Bool {
-        guard claimed.withLock({ $0.insert(identity).inserted }) else { return false }
+    /// What a provider's delivery id says about a new request.
+    public enum Claim: Sendable, Equatable {
+        /// A new delivery: journal it.
+        case new
+        /// A re-send of a delivery already journalled (or delivered within the dedup window): acknowledge it.
+        case duplicate
+        /// A re-send arriving while the first copy is still being journalled: ask the provider to retry later.
+        case underWay
+    }
+
+    /// Claims a delivery identity for a new event.
+    public func claim(_ identity: String) -> Claim {
+        let existing = claimed.withLock { claimed -> Bool? in
+            if let journalled = claimed[identity] { return journalled }
+            claimed[identity] = false
+            return nil
+        }
+        switch existing {
+        case .some(true): return .duplicate
+        case .some(false): return .underWay
+        case .none: break
+        }
         let since = clock.nowMillis() - dedupWindow.milliseconds
         if (try? journal.wasDelivered(identity: identity, sinceMillis: since)) == true {
             release(identity)
-            return false
+            return .duplicate
         }
-        return true
+        return .new
+    }
+
+    /// The claimed delivery is now journalled: later re-sends are duplicates.
+    public func journalled(_ identity: String) {
+        claimed.withLock { $0[identity] = true }
     }
 
     /// Gives a claim back (the event was not journalled, or it has its outcome).
     public func release(_ identity: String) {
-        _ = claimed.withLock { $0.remove(identity) }
+        _ = claimed.withLock { $0.removeValue(forKey: identity) }
+    }
+
+    /// Waits (at most `timeout`) for outcome recordings still under way, before the journal closes.
+    public func drain(timeout: Duration = .seconds(5)) async {
+        let deadline = ContinuousClock.now + timeout
+        while recording.load(ordering: .acquiring) > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
     }
 
     /// Connects the delivery lanes, by integration name.
@@ -68,7 +101,7 @@ public final class WebhookPipeline: Sendable {
     public func process(entryID: Int64, event: InboundEvent, integration name: String, identity: String? = nil) async {
         let ticket = UInt64(entryID)
         guard let integration = integrations[name], let lanes = lanes.withLock({ $0[name] }) else {
-            await complete(entryID: entryID, deadLetters: [deadLetter(for: event, integration: name, reason: "no_integration", message: "integration '\(name)' is not configured")])
+            await complete(entryID: entryID, deadLetters: [deadLetter(for: event, integration: name, reason: "no_integration", message: "integration '\(name)' is not configured")], identity: identity)
             return
         }
         let events: [ExternalEvent]
@@ -108,7 +141,7 @@ public final class WebhookPipeline: Sendable {
                 continue
             }
             let identity = self.identity(of: event, integration: entry.integration)
-            if let identity { _ = claimed.withLock { $0.insert(identity) } }
+            if let identity { claimed.withLock { $0[identity] = true } }
             await process(entryID: entry.id, event: event, integration: entry.integration, identity: identity)
         }
         _ = try? await journal.pruneDelivered(olderThanMillis: clock.nowMillis() - dedupWindow.milliseconds)
@@ -139,7 +172,11 @@ public final class WebhookPipeline: Sendable {
         if let finished {
             // Recorded off the lane's path: the lane moves on at once, and a crash before this commits only means
             // the event is delivered again after restart (at least once), never lost.
-            Task { await self.complete(entryID: Int64(delivery.ticket), deadLetters: finished.deadLetters, identity: finished.identity) }
+            recording.add(1, ordering: .relaxed)
+            Task {
+                await self.complete(entryID: Int64(delivery.ticket), deadLetters: finished.deadLetters, identity: finished.identity)
+                self.recording.subtract(1, ordering: .releasing)
+            }
         }
     }
 

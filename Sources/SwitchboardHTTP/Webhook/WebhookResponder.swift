@@ -70,12 +70,20 @@ public struct WebhookResponder: HTTPResponder {
         }
 
         let identity = pipeline.identity(of: event, integration: target.integration)
-        if let identity, !pipeline.claim(identity) {
-            Counter.duplicates(integration: target.integration).increment()
-            logger.info("provider re-send acknowledged, not posted again", metadata: [
-                LogKey.integration: .string(target.integration), LogKey.route: .string(target.route),
-            ])
-            return Self.acknowledge(integration, event, entry: nil)
+        if let identity {
+            switch pipeline.claim(identity) {
+            case .new:
+                break
+            case .duplicate:
+                Counter.duplicates(integration: target.integration).increment()
+                logger.info("provider re-send acknowledged, not posted again", metadata: [
+                    LogKey.integration: .string(target.integration), LogKey.route: .string(target.route),
+                ])
+                return Self.acknowledge(integration, event, entry: nil)
+            case .underWay:
+                // The first copy is not durable yet: acknowledging this one could lose the event if that fails.
+                return Self.unavailable("the same delivery is being journalled")
+            }
         }
 
         let entryID: Int64
@@ -89,6 +97,7 @@ public struct WebhookResponder: HTTPResponder {
             logger.warning("webhook not journalled", metadata: [LogKey.integration: .string(target.integration), LogKey.error: .string(error.description)])
             return Self.unavailable(error.code == .full ? "journal full" : "journal unavailable")
         }
+        if let identity { pipeline.journalled(identity) }
         metrics.received.increment()
         await pipeline.process(entryID: entryID, event: event, integration: target.integration, identity: identity)
         return Self.acknowledge(integration, event, entry: entryID)

@@ -43,7 +43,6 @@ struct RunCommand: AsyncParsableCommand {
             logger.critical("switchboard cannot start", metadata: [LogKey.error: .string("\(error)")])
             throw ExitCode(1)
         }
-        defer { bridge.close() }
         try await bridge.replayJournal()
 
         let group = ServiceGroup(configuration: .init(
@@ -62,7 +61,13 @@ struct RunCommand: AsyncParsableCommand {
                 "switchboard.integrations": .stringConvertible(settings.integrations.count),
             ])
         }
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            await bridge.close()
+            throw error
+        }
+        await bridge.close()
         logger.notice("switchboard stopped", metadata: ["switchboard.journal_depth": .stringConvertible(bridge.journal.depth)])
     }
 }

@@ -81,7 +81,7 @@ struct TestBridge {
     func stop() async {
         runner.cancel()
         _ = try? await runner.value
-        bridge.close()
+        await bridge.close()
         client.shutdown()
     }
 }
