@@ -49,14 +49,14 @@ extension ConsumerCore {
         let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
         let topicPartition = KafkaTopicPartition(topic: topic, partition: message.pointee.partition)
         let offset = message.pointee.offset
-        let decision = state.withLock { state -> ConsumerState.HandOut in
+        let (decision, generation) = state.withLock { state -> (ConsumerState.HandOut, UInt64) in
             let decision = state.handOut(topicPartition, offset: offset)
             if decision == .deliverAndPause {
                 // Paused before anything else is polled: librdkafka drops what it prefetched for this
                 // partition and refetches from here on resume, so the bound is exact and nothing is lost.
                 handle.pause([topicPartition])
             }
-            return decision
+            return (decision, state.generation(of: topicPartition) ?? 0)
         }
         if decision == .skip { return }
         if decision == .deliverAndPause {
@@ -69,7 +69,9 @@ extension ConsumerCore {
                 ]
             )
         }
-        handler(Self.makeMessage(message, topic: topic))
+        var record = Self.makeMessage(message, topic: topic)
+        record.assignment = generation
+        handler(record)
     }
 
     /// Logs the error a poll returned; a fatal one stops the consumer.

@@ -77,9 +77,9 @@ final class ConsumerCore: Sendable {
     }
 
     /// Records an outcome: advances and stores the watermark, resumes a drained partition, wakes a revocation.
-    func markDone(_ topicPartition: KafkaTopicPartition, offset: Int64, handle: RdKafkaPointer) {
+    func markDone(_ topicPartition: KafkaTopicPartition, offset: Int64, generation: UInt64? = nil, handle: RdKafkaPointer) {
         let drained = state.withLock { state -> Bool in
-            guard let outcome = state.done(topicPartition, offset: offset) else { return false }
+            guard let outcome = state.done(topicPartition, offset: offset, generation: generation) else { return false }
             if let position = outcome.store {
                 handle.storeOffsets([(topicPartition, position)])
             }

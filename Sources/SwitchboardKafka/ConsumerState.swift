@@ -12,6 +12,7 @@ struct ConsumerState: Sendable {
 
     /// One assigned partition.
     struct Partition: Sendable {
+        var generation: UInt64 = 0
         var watermark = PartitionWatermark()
         var paused = false
         var revoking = false
@@ -41,6 +42,7 @@ struct ConsumerState: Sendable {
     var lifecycle: Lifecycle = .idle
     private(set) var partitions: [KafkaTopicPartition: Partition] = [:]
     private(set) var rebalanceCount = 0
+    private var lastGeneration: UInt64 = 0
     /// Topics whose partitions stay paused whatever their backlog (their integration cannot deliver now).
     private(set) var heldTopics: Set<String> = []
 
@@ -64,9 +66,16 @@ struct ConsumerState: Sendable {
         return action
     }
 
-    /// Records an outcome; nil when the partition is no longer ours (revoked) or the offset is unknown.
-    mutating func done(_ topicPartition: KafkaTopicPartition, offset: Int64) -> Outcome? {
+    /// The assignment generation of a partition held now.
+    func generation(of topicPartition: KafkaTopicPartition) -> UInt64? {
+        partitions[topicPartition]?.generation
+    }
+
+    /// Records an outcome; nil when the partition is no longer ours (revoked), the outcome belongs to an earlier
+    /// assignment of it (`generation`), or the offset is unknown.
+    mutating func done(_ topicPartition: KafkaTopicPartition, offset: Int64, generation: UInt64? = nil) -> Outcome? {
         guard var partition = partitions[topicPartition] else { return nil }
+        if let generation, generation != partition.generation { return nil }
         let pendingBefore = partition.watermark.pending
         let newPosition = partition.watermark.done(offset)
         guard partition.watermark.pending != pendingBefore else { return nil }
@@ -104,7 +113,8 @@ struct ConsumerState: Sendable {
     mutating func assign(_ assigned: [KafkaTopicPartition]) {
         if !assigned.isEmpty { rebalanceCount += 1 }
         for topicPartition in assigned {
-            partitions[topicPartition] = Partition()
+            lastGeneration += 1
+            partitions[topicPartition] = Partition(generation: lastGeneration)
         }
     }
 

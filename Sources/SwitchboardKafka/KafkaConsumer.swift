@@ -98,8 +98,13 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// Records the outcome of `message`.
+    /// An outcome from an assignment since revoked is ignored, so it can never release an offset that a later
+    /// assignment of the same partition handed out again and is still working on.
     public func markDone(_ message: KafkaMessage) {
-        markDone(topic: message.topic, partition: message.partition, offset: message.offset)
+        core.markDone(
+            KafkaTopicPartition(topic: message.topic, partition: message.partition), offset: message.offset,
+            generation: message.assignment == 0 ? nil : message.assignment, handle: client.handle
+        )
     }
 
     /// Stops polling, waits (bounded by revokeTimeout) for outcomes of handed-out messages, commits watermarks, closes. Idempotent.

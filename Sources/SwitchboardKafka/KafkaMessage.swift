@@ -14,6 +14,9 @@ public struct KafkaMessage: Sendable {
     public var headers: [KafkaHeader]
     /// The record timestamp in milliseconds since 1970, when the broker provided one.
     public var timestampMillis: Int64?
+    /// Which assignment of its partition handed the record out: an outcome from an assignment that has since been
+    /// revoked (and perhaps assigned again) must not move the new assignment's watermark.
+    public var assignment: UInt64 = 0
 
     /// Creates a message value; the consumer builds these from the records it polls.
     public init(

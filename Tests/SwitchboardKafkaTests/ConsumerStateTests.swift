@@ -83,4 +83,19 @@ struct ConsumerStateTests {
         #expect(Set(state.hold(["orders"], false)) == [orders, other])
         #expect(state.snapshot().allSatisfy { !$0.paused })
     }
+
+    @Test("an outcome from an earlier assignment never moves the watermark of the partition assigned again")
+    func staleAssignmentIgnored() {
+        var state = runningState(max: 100)
+        let first = state.generation(of: orders)
+        #expect(state.handOut(orders, offset: 0) == .deliver)
+        state.beginRevoke([orders])
+        state.assign([orders])
+        let second = state.generation(of: orders)
+        #expect(first != second)
+        #expect(state.handOut(orders, offset: 0) == .deliver)
+        #expect(state.done(orders, offset: 0, generation: first) == nil)
+        #expect(state.snapshot().first { $0.partition == 0 }?.pending == 1)
+        #expect(state.done(orders, offset: 0, generation: second)?.store == 1)
+    }
 }
