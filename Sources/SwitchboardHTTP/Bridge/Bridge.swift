@@ -118,6 +118,7 @@ public final class Bridge: Sendable {
     /// Closes the journal once every service has stopped, after the outcomes still being recorded.
     public func close() async {
         await pipeline.drain()
+        kafka?.close()
         journal.close()
     }
 }

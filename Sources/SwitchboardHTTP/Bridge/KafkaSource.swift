@@ -103,7 +103,6 @@ public final class KafkaSource: Service, Sendable {
     /// Consumes until graceful shutdown; then waits (bounded) for outcomes, commits the watermarks and leaves the group.
     public func run() async throws {
         guard let consumer else { return }
-        defer { producer?.shutdown() }
         do {
             try await withGracefulShutdownHandler {
                 try await consumer.run()
@@ -114,6 +113,12 @@ public final class KafkaSource: Service, Sendable {
             // Stopping anyway: what had no outcome stays uncommitted and is consumed again after the next start.
             logger.warning("Kafka consumer stopped with an error", metadata: [LogKey.error: .string("\(error)")])
         }
+    }
+
+    /// Flushes and closes the dead-letter producer; called once the lanes have stopped, so dead letters of their
+    /// last outcomes are still written.
+    public func close() {
+        producer?.shutdown()
     }
 
     /// Per-partition state for metrics and the status page.
