@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 import SwitchboardHTTP
 
 /// Posts webhooks at a steady rate and records each request's time to `202` (durably journalled).
@@ -28,7 +29,7 @@ enum IngressLatency {
                         url: bench.webhookURL, headers: [HTTPHeader("Content-Type", "application/json")], body: BenchBridge.body(index)
                     ))
                     guard response.status == 202 else { throw BenchError("webhook answered \(response.status)") }
-                    return (ContinuousClock.now - sent).secondsValue * 1000
+                    return (ContinuousClock.now - sent).seconds * 1000
                 }
             }
             for try await latency in group { latencies.append(latency) }

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 import Logging
 import SwitchboardKafka
 
@@ -47,6 +48,6 @@ enum KafkaThroughput {
         let elapsed = ContinuousClock.now - measured.at
         let resident = ResidentMemory.megabytes()
         await bench.stop()
-        return Result(deliveryRate: Double(Int64(events) - measured.released) / elapsed.secondsValue, residentMegabytes: resident)
+        return Result(deliveryRate: Double(Int64(events) - measured.released) / elapsed.seconds, residentMegabytes: resident)
     }
 }

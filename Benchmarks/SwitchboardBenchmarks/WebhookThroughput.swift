@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 import SwitchboardHTTP
 
 /// Posts N webhooks at a fixed concurrency and waits until every one has its outcome.
@@ -19,7 +20,7 @@ enum WebhookThroughput {
         }
         let elapsed = ContinuousClock.now - start
         await bench.stop()
-        return Result(ingressRate: Double(posted) / ingressElapsed.secondsValue, deliveryRate: Double(posted) / elapsed.secondsValue)
+        return Result(ingressRate: Double(posted) / ingressElapsed.seconds, deliveryRate: Double(posted) / elapsed.seconds)
     }
 
     static func run(sink: String, events: Int, concurrency: Int) async throws -> Result {
@@ -48,8 +49,8 @@ enum WebhookThroughput {
         loadClient.shutdown()
         await bench.stop()
         return Result(
-            ingressRate: Double(events) / ingressElapsed.secondsValue,
-            deliveryRate: Double(events) / elapsed.secondsValue
+            ingressRate: Double(events) / ingressElapsed.seconds,
+            deliveryRate: Double(events) / elapsed.seconds
         )
     }
 }
@@ -68,9 +69,3 @@ final class Counter: @unchecked Sendable {
     }
 }
 
-extension Duration {
-    var secondsValue: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}

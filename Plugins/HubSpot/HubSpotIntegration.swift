@@ -23,16 +23,8 @@ public struct HubSpotIntegration: Integration {
     /// The signing time header, in milliseconds since 1970.
     public static let timestampHeader = "X-HubSpot-Request-Timestamp"
 
-    /// The app's client secrets.
-    public var secrets: SigningSecrets
-    /// How far the signed timestamp may be from now (HubSpot: reject older than 5 minutes).
-    public var window: TimestampWindow
-    /// Where each event's external event id is.
-    public var eventID: EventIDSelector
-    /// What is posted for each event.
-    public var body: BodySelector
-    /// Which `subscriptionType`s are passed on.
-    public var events: EventTypeFilter
+    /// The shared signed-webhook settings: secrets, timestamp window, id place, body and event filter.
+    public var settings: SignedWebhookSettings
     /// When set, only events whose `propertyName` is this are passed on.
     public var propertyName: String?
     /// The URL HubSpot signs.
@@ -48,11 +40,15 @@ public struct HubSpotIntegration: Integration {
         propertyName: String? = nil,
         publicURL: PublicURL = PublicURL()
     ) {
-        self.secrets = secrets
-        self.window = window
-        self.eventID = eventID
-        self.body = body
-        self.events = events
+        self.init(
+            SignedWebhookSettings(secrets: secrets, window: window, eventID: eventID, body: body, events: events),
+            propertyName: propertyName, publicURL: publicURL
+        )
+    }
+
+    /// Makes the integration from the shared signed-webhook settings.
+    init(_ settings: SignedWebhookSettings, propertyName: String?, publicURL: PublicURL) {
+        self.settings = settings
         self.propertyName = propertyName
         self.publicURL = publicURL
     }
@@ -69,10 +65,7 @@ public struct HubSpotIntegration: Integration {
         }
         let publicURL = PublicURL.read(options)
         guard options.diagnostics.errorCount == errorsBefore, let settings, let publicURL else { return nil }
-        self.init(
-            secrets: settings.secrets, window: settings.window, eventID: settings.eventID, body: settings.body,
-            events: settings.events, propertyName: propertyName, publicURL: publicURL
-        )
+        self.init(settings, propertyName: propertyName, publicURL: publicURL)
     }
 
     /// Registers `hubspot` in a plugin registry; `clock` is what signed timestamps are checked against.
@@ -100,12 +93,12 @@ public struct HubSpotIntegration: Integration {
         // HubSpot sends its webhooks with POST; the core answers only POST and PUT.
         let matched = HubSpotSignedURI.candidates(for: url).contains { uri in
             let signed = Array("POST".utf8) + Array(uri.utf8) + event.body + Array(timestamp.utf8)
-            return secrets.matches(message: signed, signatures: [given], digest: .sha256)
+            return settings.secrets.matches(message: signed, signatures: [given], digest: .sha256)
         }
         guard matched else {
-            return .rejected(reason: "HubSpot v3 signature matches none of the \(secrets.count) client secret(s) for the signed URL (check options.public_url)")
+            return .rejected(reason: "HubSpot v3 signature matches none of the \(settings.secrets.count) client secret(s) for the signed URL (check options.public_url)")
         }
-        if let reason = window.rejection(signedAtMillis: signedAt) {
+        if let reason = settings.window.rejection(signedAtMillis: signedAt) {
             return .rejected(reason: "HubSpot " + reason)
         }
         return .accepted
@@ -117,21 +110,21 @@ public struct HubSpotIntegration: Integration {
         let batch = try Self.batch(event.body)
         var out: [ExternalEvent] = []
         out.reserveCapacity(batch.count)
-        let location = eventID.location(posting: body, from: .json)
+        let location = settings.eventID.location(posting: settings.body, from: .json)
         for (index, element) in batch.enumerated() {
             guard let object = element as? [String: Any] else { throw .badPayload("HubSpot event \(index) is not an object") }
-            guard events.allows(object["subscriptionType"] as? String) else { continue }
+            guard settings.events.allows(object["subscriptionType"] as? String) else { continue }
             if let propertyName, (object["propertyName"] as? String) != propertyName { continue }
             let id: String
             do {
-                id = try eventID.eventID(in: event, json: object)
+                id = try settings.eventID.eventID(in: event, json: object)
             } catch {
                 throw MappingFailure(reason: error.reason, message: "HubSpot event \(index): \(error.message)")
             }
             out.append(ExternalEvent(
                 eventID: id,
                 idLocation: location,
-                body: body.json(from: object),
+                body: settings.body.json(from: object),
                 contentType: BodyKind.json.contentType,
                 deliveryID: JSONBody.string(at: "eventId", in: object)
             ))

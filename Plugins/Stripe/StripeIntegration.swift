@@ -20,16 +20,8 @@ public struct StripeIntegration: Integration {
     /// The header Stripe signs with.
     public static let signatureHeader = "Stripe-Signature"
 
-    /// The endpoint secrets (`whsec_…`).
-    public var secrets: SigningSecrets
-    /// How far the signed `t` may be from now.
-    public var window: TimestampWindow
-    /// Where the external event id is.
-    public var eventID: EventIDSelector
-    /// What is posted.
-    public var body: BodySelector
-    /// Which event `type`s are passed on.
-    public var events: EventTypeFilter
+    /// The shared signed-webhook settings: secrets, timestamp window, id place, body and event filter.
+    public var settings: SignedWebhookSettings
 
     /// Makes the integration.
     public init(
@@ -39,16 +31,12 @@ public struct StripeIntegration: Integration {
         body: BodySelector = .passthrough,
         events: EventTypeFilter = EventTypeFilter()
     ) {
-        self.secrets = secrets
-        self.window = window
-        self.eventID = eventID
-        self.body = body
-        self.events = events
+        self.init(SignedWebhookSettings(secrets: secrets, window: window, eventID: eventID, body: body, events: events))
     }
 
     /// Makes the integration from the shared signed-webhook settings.
     init(_ settings: SignedWebhookSettings) {
-        self.init(secrets: settings.secrets, window: settings.window, eventID: settings.eventID, body: settings.body, events: settings.events)
+        self.settings = settings
     }
 
     /// Reads the `options:` block strictly; nil (with issues reported) when it is wrong.
@@ -76,10 +64,10 @@ public struct StripeIntegration: Integration {
             return .rejected(reason: "\(Self.signatureHeader) header has no v1 signature")
         }
         let signed = Array(header.timestampText.utf8) + [UInt8(ascii: ".")] + event.body
-        guard secrets.matches(message: signed, signatures: header.signatures, digest: .sha256) else {
-            return .rejected(reason: "Stripe signature matches none of the \(secrets.count) signing secret(s)")
+        guard settings.secrets.matches(message: signed, signatures: header.signatures, digest: .sha256) else {
+            return .rejected(reason: "Stripe signature matches none of the \(settings.secrets.count) signing secret(s)")
         }
-        if let reason = window.rejection(signedAtMillis: header.timestampMillis) {
+        if let reason = settings.window.rejection(signedAtMillis: header.timestampMillis) {
             return .rejected(reason: "Stripe " + reason)
         }
         return .accepted
@@ -90,12 +78,12 @@ public struct StripeIntegration: Integration {
         try PluginKit.checkSize(event.body)
         let document = try JSONBody.parse(event.body)
         guard let object = document as? [String: Any] else { throw .badPayload("expected a Stripe event object") }
-        guard events.allows(object["type"] as? String) else { return [] }
-        let id = try eventID.eventID(in: event, json: document)
-        let outgoing = body.outboundJSON(for: event, document: document)
+        guard settings.events.allows(object["type"] as? String) else { return [] }
+        let id = try settings.eventID.eventID(in: event, json: document)
+        let outgoing = settings.body.outboundJSON(for: event, document: document)
         return [ExternalEvent(
             eventID: id,
-            idLocation: eventID.location(posting: body, from: .json),
+            idLocation: settings.eventID.location(posting: settings.body, from: .json),
             body: outgoing.body,
             contentType: outgoing.contentType,
             deliveryID: object["id"] as? String

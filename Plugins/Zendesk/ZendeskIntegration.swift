@@ -22,16 +22,8 @@ public struct ZendeskIntegration: Integration {
     /// The id of one invocation; a retry of the same invocation repeats it.
     public static let invocationHeader = "X-Zendesk-Webhook-Invocation-Id"
 
-    /// The webhook signing secrets.
-    public var secrets: SigningSecrets
-    /// How far the signed timestamp may be from now.
-    public var window: TimestampWindow
-    /// Where the external event id is.
-    public var eventID: EventIDSelector
-    /// What is posted.
-    public var body: BodySelector
-    /// Which event `type`s are passed on.
-    public var events: EventTypeFilter
+    /// The shared signed-webhook settings: secrets, timestamp window, id place, body and event filter.
+    public var settings: SignedWebhookSettings
 
     /// Makes the integration.
     public init(
@@ -41,16 +33,12 @@ public struct ZendeskIntegration: Integration {
         body: BodySelector = .passthrough,
         events: EventTypeFilter = EventTypeFilter()
     ) {
-        self.secrets = secrets
-        self.window = window
-        self.eventID = eventID
-        self.body = body
-        self.events = events
+        self.init(SignedWebhookSettings(secrets: secrets, window: window, eventID: eventID, body: body, events: events))
     }
 
     /// Makes the integration from the shared signed-webhook settings.
     init(_ settings: SignedWebhookSettings) {
-        self.init(secrets: settings.secrets, window: settings.window, eventID: settings.eventID, body: settings.body, events: settings.events)
+        self.settings = settings
     }
 
     /// Reads the `options:` block strictly; nil (with issues reported) when it is wrong.
@@ -81,10 +69,10 @@ public struct ZendeskIntegration: Integration {
             return .rejected(reason: "\(Self.signatureHeader) is not base64")
         }
         let signed = Array(timestamp.utf8) + event.body
-        guard secrets.matches(message: signed, signatures: [given], digest: .sha256) else {
-            return .rejected(reason: "Zendesk signature matches none of the \(secrets.count) signing secret(s)")
+        guard settings.secrets.matches(message: signed, signatures: [given], digest: .sha256) else {
+            return .rejected(reason: "Zendesk signature matches none of the \(settings.secrets.count) signing secret(s)")
         }
-        if let reason = window.rejection(signedAtMillis: signedAt) {
+        if let reason = settings.window.rejection(signedAtMillis: signedAt) {
             return .rejected(reason: "Zendesk " + reason)
         }
         return .accepted
@@ -93,16 +81,16 @@ public struct ZendeskIntegration: Integration {
     /// One External Event for an event of an accepted type.
     public func map(_ event: InboundEvent) throws(MappingFailure) -> [ExternalEvent] {
         try PluginKit.checkSize(event.body)
-        let needsJSON = eventID.source == .json || body != .passthrough || events.types != nil
+        let needsJSON = settings.eventID.source == .json || settings.body != .passthrough || settings.events.types != nil
         let document: Any? = needsJSON ? try JSONBody.parse(event.body) : nil
-        if events.types != nil {
-            guard events.allows(document.flatMap { JSONBody.string(at: "type", in: $0) }) else { return [] }
+        if settings.events.types != nil {
+            guard settings.events.allows(document.flatMap { JSONBody.string(at: "type", in: $0) }) else { return [] }
         }
-        let id = try eventID.eventID(in: event, json: document)
-        let outgoing = body.outboundJSON(for: event, document: document)
+        let id = try settings.eventID.eventID(in: event, json: document)
+        let outgoing = settings.body.outboundJSON(for: event, document: document)
         return [ExternalEvent(
             eventID: id,
-            idLocation: eventID.location(posting: body, from: .json),
+            idLocation: settings.eventID.location(posting: settings.body, from: .json),
             body: outgoing.body,
             contentType: outgoing.contentType,
             deliveryID: deliveryID(for: event)

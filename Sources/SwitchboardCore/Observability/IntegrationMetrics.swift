@@ -9,6 +9,10 @@ public struct IntegrationMetrics: Sendable {
     public let delivered: Counter
     /// Attempts that will be retried.
     public let retried: Counter
+    /// Webhook requests refused by the integration's verification (bad signature and the like).
+    public let webhookRejections: Counter
+    /// Provider re-sends recognised by their delivery id and not posted again.
+    public let duplicates: Counter
     /// Requests answered 401 or 403.
     public let keyRejections: Counter
     /// Attempts under way.
@@ -46,6 +50,8 @@ public struct IntegrationMetrics: Sendable {
         delivered = Counter(label: "switchboard_events_delivered_total", dimensions: dimensions)
         retried = Counter(label: "switchboard_delivery_retries_total", dimensions: dimensions)
         keyRejections = Counter(label: "switchboard_key_rejections_total", dimensions: dimensions)
+        webhookRejections = Counter(label: "switchboard_webhook_rejections_total", dimensions: dimensions)
+        duplicates = Counter(label: "switchboard_webhook_duplicates_total", dimensions: dimensions)
         inFlight = Meter(label: "switchboard_deliveries_in_flight", dimensions: dimensions)
         backlog = Gauge(label: "switchboard_lane_backlog", dimensions: dimensions)
         latency = Timer(label: "switchboard_delivery_latency_seconds", dimensions: dimensions, preferredDisplayUnit: .seconds)

@@ -56,23 +56,16 @@ public struct Readiness: Sendable {
     public func statusPage() -> String {
         var rows = ""
         for (name, lane) in lanes.sorted(by: { $0.key < $1.key }) {
-            rows += "<tr><td>\(HTML.escape(name))</td><td>\(lane.backlog)</td><td>\(lane.circuitState)</td></tr>"
+            rows += "<tr><td>\(TextEscaping.html(name))</td><td>\(lane.backlog)</td><td>\(lane.circuitState)</td></tr>"
         }
         return """
         <!doctype html><html><head><meta charset="utf-8"><title>Switchboard</title></head><body>
-        <h1>Switchboard</h1><p>Configuration: \(HTML.escape(configFile))</p>
+        <h1>Switchboard</h1><p>Configuration: \(TextEscaping.html(configFile))</p>
         <p>Journal depth: \(journal.depth)</p>
         <table border="1"><tr><th>Integration</th><th>Events waiting</th><th>Circuit</th></tr>\(rows)</table>
         <p><a href="/metrics">metrics</a> · <a href="/readyz">readiness</a></p>
         </body></html>
         """
-    }
-}
-
-/// HTML escaping for pages built by hand.
-enum HTML {
-    static func escape(_ text: String) -> String {
-        TextEscaping.html(text)
     }
 }
 

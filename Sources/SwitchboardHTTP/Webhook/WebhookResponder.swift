@@ -1,6 +1,5 @@
 import Hummingbird
 import Logging
-import Metrics
 import NIOCore
 import Synchronization
 import SwitchboardCore
@@ -46,7 +45,6 @@ public struct WebhookResponder: HTTPResponder {
         } catch {
             return Self.json(.badRequest, #"{"error":"the request body could not be read"}"#)
         }
-        let metrics = IntegrationMetrics.named(target.integration)
 
         var headers: [Header] = []
         headers.reserveCapacity(request.headers.count)
@@ -61,8 +59,9 @@ public struct WebhookResponder: HTTPResponder {
             requestURL: Self.requestURL(request, headers: headers)
         )
 
+        let metrics = IntegrationMetrics.named(target.integration)
         if case .rejected(let reason) = integration.verify(event) {
-            Counter.webhookRejections(integration: target.integration).increment()
+            metrics.webhookRejections.increment()
             logger.warning("webhook request rejected", metadata: [
                 LogKey.integration: .string(target.integration), LogKey.route: .string(target.route), LogKey.error: .string(reason),
             ])
@@ -75,7 +74,7 @@ public struct WebhookResponder: HTTPResponder {
             case .new:
                 break
             case .duplicate:
-                Counter.duplicates(integration: target.integration).increment()
+                metrics.duplicates.increment()
                 logger.info("provider re-send acknowledged, not posted again", metadata: [
                     LogKey.integration: .string(target.integration), LogKey.route: .string(target.route),
                 ])
@@ -147,16 +146,4 @@ public final class WebhookIntake: Sendable {
 
     /// Refuses new events from now on (callers get `503` with `Retry-After`).
     public func close() { open.store(false, ordering: .relaxed) }
-}
-
-extension Counter {
-    /// Provider re-sends recognised by their delivery id and not posted again.
-    static func duplicates(integration: String) -> Counter {
-        Counter(label: "switchboard_webhook_duplicates_total", dimensions: [("integration", integration)])
-    }
-
-    /// Webhook requests an integration refused (bad signature and the like).
-    static func webhookRejections(integration: String) -> Counter {
-        Counter(label: "switchboard_webhook_rejections_total", dimensions: [("integration", integration)])
-    }
 }
