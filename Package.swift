@@ -44,10 +44,17 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        .systemLibrary(
+            name: "CLibXML2",
+            path: "Sources/CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
 
         .target(
             name: "SwitchboardCore",
             dependencies: [
+                "SwitchboardXML",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -56,6 +63,11 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SwitchboardXML",
+            dependencies: ["CLibXML2"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -72,6 +84,7 @@ let package = Package(
             dependencies: [
                 "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -93,6 +106,7 @@ let package = Package(
         .target(
             name: "SwitchboardSandbox",
             dependencies: [
+                "SwitchboardXML",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -148,6 +162,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Fuzzing (scripts/fuzz.sh): the targets, which the tests also replay regressions through, and the libFuzzer
+        // driver (built with -sanitize=fuzzer by the script; without it, a tool that replays inputs and writes seeds).
+        .target(
+            name: "FuzzTargets",
+            dependencies: ["SwitchboardCore", "Mapping", "Stripe", "HubSpot", "Twilio", "Salesforce", "Zendesk"],
+            path: "Fuzz/FuzzTargets",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "SwitchboardFuzz",
+            dependencies: ["FuzzTargets"],
+            path: "Fuzz/SwitchboardFuzz",
+            swiftSettings: swiftSettings
+        ),
+
         .testTarget(
             name: "SwitchboardCoreTests",
             dependencies: ["SwitchboardCore", "Mapping"],
@@ -155,7 +184,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationPluginTests",
-            dependencies: ["SwitchboardCore", "Mapping", "Stripe", "HubSpot", "Twilio", "Salesforce", "Zendesk"],
+            dependencies: ["SwitchboardCore", "Mapping", "Stripe", "HubSpot", "Twilio", "Salesforce", "Zendesk", "FuzzTargets"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -165,13 +194,14 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardStoreTests",
-            dependencies: ["SwitchboardStore", "CSQLite"],
+            dependencies: ["SwitchboardStore", "CSQLite", "SwitchboardCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SwitchboardHTTPTests",
             dependencies: [
-                "SwitchboardHTTP", "SwitchboardCore", "SwitchboardStore", "SwitchboardSandbox", "SwitchboardKafka", "Mapping", "Stripe",
+                "SwitchboardHTTP", "SwitchboardCore", "SwitchboardStore", "SwitchboardSandbox", "SwitchboardKafka",
+                "Mapping", "Stripe", "HubSpot", "Twilio", "Salesforce", "Zendesk",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -156,3 +156,8 @@ public struct HubSpotIntegration: Integration {
         return batch
     }
 }
+
+extension HubSpotIntegration {
+    /// The signature headers `verify(_:)` reads: never written to the journal or a dead letter.
+    public var credentialHeaders: [String] { [Self.signatureHeader, "X-HubSpot-Signature"] }
+}

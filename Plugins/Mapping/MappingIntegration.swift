@@ -8,6 +8,7 @@ import SwitchboardCore
 ///   event_id: { from: json, path: cid }   # json | header | form | query | xml; optional `pattern` cuts it out
 ///   body: passthrough                     # or { fields: [status, amount] }
 ///                                         # or { template: '{"status":"{{status}}"}', content_type: application/json }
+///   verify: { hmac: { header: X-Signature, secret: "${SECRET}" } }   # optional; or token, or basic
 /// ```
 public struct MappingIntegration: Integration {
     /// Where the id is read from in the inbound event.
@@ -30,6 +31,8 @@ public struct MappingIntegration: Integration {
     public var eventID: EventIDSelector
     /// The outbound body.
     public var body: BodyShape
+    /// How webhook callers are checked; nil accepts every request (`validate` warns on a non-loopback listener).
+    public var verification: MappingVerification?
 
     /// Where the id is read from.
     public var idSource: IDSource { eventID.source }
@@ -41,24 +44,52 @@ public struct MappingIntegration: Integration {
         self.init(eventID: EventIDSelector(source: idSource, path: idPath), body: body)
     }
 
-    /// Makes a mapping with a full id selector (a `pattern` included).
-    public init(eventID: EventIDSelector, body: BodyShape) {
+    /// Makes a mapping with a full id selector (a `pattern` included) and, optionally, a check of its callers.
+    public init(eventID: EventIDSelector, body: BodyShape, verification: MappingVerification? = nil) {
         self.eventID = eventID
         self.body = body
+        self.verification = verification
     }
 
-    /// Registers `mapping` in a plugin registry.
-    public static func register(in registry: inout IntegrationRegistry) {
-        registry.register("mapping") { options, _ in MappingIntegration(options: options) }
+    /// Registers `mapping` in a plugin registry; `clock` is what signed timestamps are checked against.
+    public static func register(in registry: inout IntegrationRegistry, clock: any DeliveryClock = SystemDeliveryClock()) {
+        registry.register("mapping") { options, _ in MappingIntegration(options: options, clock: clock) }
     }
 
     /// Reads the `options:` block; nil (with issues reported) when it is wrong.
-    public init?(options: ConfigReader) {
+    public init?(options: ConfigReader, clock: any DeliveryClock = SystemDeliveryClock()) {
         let errorsBefore = options.diagnostics.errorCount
         let eventID = EventIDSelector.read(options, allowed: IDSource.allCases, default: EventIDSelector(source: .json, path: "cid"))
         let body = Self.readBody(options)
-        guard options.diagnostics.errorCount == errorsBefore, let eventID, let body else { return nil }
-        self.init(eventID: eventID, body: body)
+        let publicURL = PublicURL.read(options)
+        let verification = MappingVerification.read(options, publicURL: publicURL ?? PublicURL(), clock: clock)
+        if options.has("public_url"), options.diagnostics.errorCount == errorsBefore, verification?.usesURL != true {
+            options.diagnostics.warning(
+                "public_url is only used when verify.hmac.signed holds {url}; it has no effect here",
+                path: options.path(of: "public_url"), position: options.keyPosition("public_url")
+            )
+        }
+        guard options.diagnostics.errorCount == errorsBefore, let eventID, let body, publicURL != nil else { return nil }
+        self.init(eventID: eventID, body: body, verification: verification)
+    }
+
+    /// Checks a webhook caller as `options.verify` says; accepts every request without it, and Kafka messages.
+    public func verify(_ event: InboundEvent) -> Verification {
+        verification?.verify(event) ?? .accepted
+    }
+
+    /// The signature or token header `verify` reads (`Authorization` is never stored anyway).
+    public var credentialHeaders: [String] {
+        switch verification {
+        case .hmac(let check)?: [check.header]
+        case .token(let check)?: [check.header]
+        case .basic?, nil: []
+        }
+    }
+
+    /// The id header, when the id is read from one, even if it is also a credential.
+    public var headersKeptAtRest: [String] {
+        idSource == .header ? [idPath] : []
     }
 
     static let bodyExpectation = "expected 'passthrough', { fields: [...] } or { template: '...', content_type: ... }"

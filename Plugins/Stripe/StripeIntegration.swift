@@ -96,3 +96,8 @@ public struct StripeIntegration: Integration {
         return id
     }
 }
+
+extension StripeIntegration {
+    /// The signature headers `verify(_:)` reads: never written to the journal or a dead letter.
+    public var credentialHeaders: [String] { [Self.signatureHeader] }
+}

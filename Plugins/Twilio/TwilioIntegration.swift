@@ -60,7 +60,9 @@ public struct TwilioIntegration: Integration {
         registry.register("twilio") { options, _ in TwilioIntegration(options: options) }
     }
 
-    /// Checks the HMAC-SHA1 over the signed URL and sorted parameters (or `bodySHA256` for JSON).
+    /// Checks the HMAC-SHA1 over the signed URL and its sorted form parameters. When the signed URL carries
+    /// `bodySHA256` (Twilio's JSON webhooks), only the URL is signed and the body must hash to it — whatever
+    /// Content-Type the caller claims.
     public func verify(_ event: InboundEvent) -> Verification {
         guard let signature = event.headers.first(named: Self.signatureHeader) else {
             return .rejected(reason: "missing \(Self.signatureHeader) header")
@@ -71,23 +73,24 @@ public struct TwilioIntegration: Integration {
         guard let url = publicURL.signedURL(for: event) else {
             return .rejected(reason: "the request URL is unknown (no Host header); set options.public_url")
         }
-        let isJSON = BodyKind(mediaType: event.mediaType) == .json
-        let parameters = isJSON ? [] : FormBody.parse(event.body)
-        let matched = TwilioSignature.signedTexts(url: url, parameters: parameters).contains { text in
+        let declaredHash = TwilioSignature.bodySHA256(in: url)
+        let matched = TwilioSignature.signedTexts(url: url, parameters: signedParameters(event, url: url)).contains { text in
             secrets.matches(message: text, signatures: [given], digest: .sha1)
         }
         guard matched else {
             return .rejected(reason: "Twilio signature matches none of the \(secrets.count) auth token(s) for the signed URL (check options.public_url)")
         }
-        if isJSON {
-            guard let declared = TwilioSignature.bodySHA256(in: url), let expected = SignatureText.hex(declared) else {
-                return .rejected(reason: "JSON body without a bodySHA256 query parameter")
-            }
-            guard ConstantTime.equals(HMACDigest.sha256(event.body), expected) else {
-                return .rejected(reason: "body does not match its signed bodySHA256")
+        if let declaredHash {
+            guard let expected = SignatureText.hex(declaredHash), ConstantTime.equals(HMACDigest.sha256(event.body), expected) else {
+                return .rejected(reason: "body does not match the bodySHA256 of its signed URL")
             }
         }
         return .accepted
+    }
+
+    /// The POST parameters Twilio signed: none when the URL carries `bodySHA256`, otherwise the form body.
+    func signedParameters(_ event: InboundEvent, url: String) -> [Header] {
+        TwilioSignature.bodySHA256(in: url) == nil ? FormBody.parse(event.body) : []
     }
 
     /// One External Event per request: the form as received or the selected fields.
@@ -101,7 +104,7 @@ public struct TwilioIntegration: Integration {
             idLocation: eventID.location(posting: body, from: .form),
             body: outgoing.body,
             contentType: outgoing.contentType,
-            deliveryID: Self.deliveryID(form)
+            deliveryID: deliveryID(for: event)
         )]
     }
 
@@ -110,15 +113,17 @@ public struct TwilioIntegration: Integration {
         WebhookReply(status: 200, contentType: "text/xml", body: Array(Self.emptyTwiML.utf8))
     }
 
-    /// The `MessageSid`, with the `MessageStatus` when present: each status callback of a message is its own
-    /// delivery, while a re-sent callback repeats both.
+    /// A fingerprint of exactly what Twilio signed (the URL and the sorted parameters, or the URL with its
+    /// `bodySHA256`): a re-sent callback repeats it, and no unsigned detail of the request can change it. Moving a
+    /// boundary between a name and a value leaves the signed text, and so the identity, the same.
     public func deliveryID(for event: InboundEvent) -> String? {
-        Self.deliveryID(FormBody.parse(event.body))
+        guard let url = publicURL.signedURL(for: event) else { return nil }
+        let signed = TwilioSignature.signedTexts(url: url, parameters: signedParameters(event, url: url))
+        return signed.first.map { PluginKit.fingerprint("twilio", of: $0) }
     }
+}
 
-    static func deliveryID(_ form: [Header]) -> String? {
-        guard let sid = form.first(exactly: "MessageSid") ?? form.first(exactly: "SmsSid"), !sid.isEmpty else { return nil }
-        guard let status = form.first(exactly: "MessageStatus") ?? form.first(exactly: "SmsStatus"), !status.isEmpty else { return sid }
-        return sid + ":" + status
-    }
+extension TwilioIntegration {
+    /// The signature headers `verify(_:)` reads: never written to the journal or a dead letter.
+    public var credentialHeaders: [String] { [Self.signatureHeader] }
 }

@@ -19,7 +19,7 @@ public struct ZendeskIntegration: Integration {
     public static let signatureHeader = "X-Zendesk-Webhook-Signature"
     /// The signed timestamp header (ISO 8601, such as `2024-05-01T12:00:00Z`).
     public static let timestampHeader = "X-Zendesk-Webhook-Signature-Timestamp"
-    /// The id of one invocation; a retry of the same invocation repeats it.
+    /// The id of one invocation (not signed, so not used for dedup).
     public static let invocationHeader = "X-Zendesk-Webhook-Invocation-Id"
 
     /// The shared signed-webhook settings: secrets, timestamp window, id place, body and event filter.
@@ -97,9 +97,15 @@ public struct ZendeskIntegration: Integration {
         )]
     }
 
-    /// The `X-Zendesk-Webhook-Invocation-Id` header.
+    /// A fingerprint of what the signature covers, the signed timestamp and the body: a re-sent request repeats it,
+    /// while the unsigned `X-Zendesk-Webhook-Invocation-Id` could be changed by anyone replaying a captured request.
     public func deliveryID(for event: InboundEvent) -> String? {
-        guard let id = event.headers.first(named: Self.invocationHeader), !id.isEmpty else { return nil }
-        return id
+        guard let timestamp = event.headers.first(named: Self.timestampHeader) else { return nil }
+        return PluginKit.fingerprint("zendesk", of: Array(timestamp.utf8) + event.body)
     }
+}
+
+extension ZendeskIntegration {
+    /// The signature headers `verify(_:)` reads: never written to the journal or a dead letter.
+    public var credentialHeaders: [String] { [Self.signatureHeader] }
 }

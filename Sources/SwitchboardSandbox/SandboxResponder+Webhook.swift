@@ -108,7 +108,7 @@ extension SandboxResponder {
             case .form:
                 return FormFields.value(named: query.path, in: Substring(data))
             case .xml:
-                return XMLPathFinder.value(at: segments, in: data)
+                return XMLPathFinder.value(at: segments, in: data, maxBytes: maxBodyBytes)
             case .text:
                 // Plain text has no structure of its own: read it as JSON when it looks like JSON, else as a form.
                 let start = data.first { !$0.isWhitespace }

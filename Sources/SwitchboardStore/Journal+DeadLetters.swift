@@ -26,6 +26,14 @@ extension Journal {
         }
     }
 
+    /// How many dead letters the store has removed to stay within `limits` (oldest past capacity, older than
+    /// the retention), since the file was created.
+    public func deadLetterEvictions() throws(StoreError) -> DeadLetterEvictions {
+        try read { session throws(StoreError) in
+            try session.deadLetterEvictions()
+        }
+    }
+
     /// Stores a dead letter for an event that was never journalled (a Kafka event); returns its id after COMMIT.
     public func addDeadLetter(_ letter: NewDeadLetter) async throws(StoreError) -> Int64 {
         try await write(.addDeadLetter(letter))

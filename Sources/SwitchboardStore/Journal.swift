@@ -23,6 +23,8 @@ public final class Journal: Sendable {
     public let path: String
     /// The most events allowed without an outcome; `append` throws `.full` beyond it.
     public let capacity: Int
+    /// How many dead letters and how old a delivery the store keeps (enforced by the writer).
+    public let limits: StoreLimits
 
     private let channel: WriterChannel
     private let reader: Mutex<ReaderSession?>
@@ -31,15 +33,20 @@ public final class Journal: Sendable {
     /// Opens (creating if needed) `<directory>/journal.sqlite`. Work happens on one dedicated writer thread (a Thread, not the Swift pool).
     ///
     /// `busyTimeoutMillis` is how long a write or read waits while another process holds the database lock.
+    /// `limits` bound the dead letters and the dedup window; `nowMillis` is the wall clock they are measured by
+    /// (milliseconds since 1970; tests pass a manual clock).
     public init(
         directory: String,
         capacity: Int,
+        limits: StoreLimits = StoreLimits(),
         busyTimeoutMillis: Int = 5_000,
+        nowMillis: @escaping @Sendable () -> Int64 = Journal.systemNowMillis,
         logger: Logger
     ) throws(StoreError) {
         guard capacity >= 1 else {
             throw StoreError.invalidArgument("journal capacity must be at least 1, got \(capacity)")
         }
+        try limits.check()
         guard let busyTimeout = Int32(exactly: busyTimeoutMillis), busyTimeout >= 0 else {
             throw StoreError.invalidArgument(
                 "journal busy timeout must be between 0 and \(Int32.max) milliseconds, got \(busyTimeoutMillis)"
@@ -48,10 +55,11 @@ public final class Journal: Sendable {
         let path = try Self.databasePath(in: directory)
         self.path = path
         self.capacity = capacity
+        self.limits = limits
         self.logger = logger
 
         let channel = WriterChannel(path: path, capacity: capacity)
-        WriterThread.start(channel: channel, busyTimeoutMillis: busyTimeout, logger: logger)
+        WriterThread.start(channel: channel, busyTimeoutMillis: busyTimeout, limits: limits, nowMillis: nowMillis, logger: logger)
         let pending: Int
         switch channel.waitUntilOpened() {
         case .success(let count):
@@ -75,6 +83,12 @@ public final class Journal: Sendable {
 
     deinit {
         close()
+    }
+
+    /// The system's wall clock in milliseconds since 1970.
+    @Sendable
+    public static func systemNowMillis() -> Int64 {
+        Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
     }
 
     /// Appends an event; returns its id only after the transaction holding it has COMMITTED (group commit with other waiters).

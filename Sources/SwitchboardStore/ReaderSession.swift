@@ -10,6 +10,7 @@ final class ReaderSession {
     private let deadLetterByID: SQLiteStatement
     private let countDeadLetters: SQLiteStatement
     private let delivered: SQLiteStatement
+    private let counters: SQLiteStatement
 
     /// Opens the existing database read-only and compiles every read statement.
     init(path: String, busyTimeoutMillis: Int32) throws(StoreError) {
@@ -36,12 +37,13 @@ final class ReaderSession {
             "SELECT 1 FROM delivered WHERE identity = ? AND delivered_at_ms >= ?",
             action: action
         )
+        counters = try connection.prepare("SELECT name, value FROM store_counters", action: action)
     }
 
     /// Finalizes the statements and closes the connection.
     func close() {
         for statement in [
-            pending, newestDeadLetters, newestDeadLettersOfIntegration, deadLetterByID, countDeadLetters, delivered,
+            pending, newestDeadLetters, newestDeadLettersOfIntegration, deadLetterByID, countDeadLetters, delivered, counters,
         ] {
             statement.finalize()
         }
@@ -97,6 +99,20 @@ final class ReaderSession {
         defer { countDeadLetters.reset() }
         guard try countDeadLetters.step(action: action) else { return 0 }
         return countDeadLetters.int(at: 0)
+    }
+
+    func deadLetterEvictions() throws(StoreError) -> DeadLetterEvictions {
+        let action = "reading the store counters"
+        defer { counters.reset() }
+        var evictions = DeadLetterEvictions()
+        while try counters.step(action: action) {
+            switch counters.text(at: 0) {
+            case DeadLetterEvictions.capacityCounter: evictions.capacity = counters.int(at: 1)
+            case DeadLetterEvictions.retentionCounter: evictions.retention = counters.int(at: 1)
+            default: break
+            }
+        }
+        return evictions
     }
 
     func wasDelivered(identity: String, sinceMillis: Int64) throws(StoreError) -> Bool {

@@ -40,6 +40,16 @@ enum StoreSchema {
         CREATE INDEX IF NOT EXISTS delivered_by_time ON delivered (delivered_at_ms);
         """
 
+    /// Objects added after version 1 shipped. They are only ever added (never change a table), so a file with them
+    /// is still version 1 and an older Switchboard keeps reading it; created on every open, cheap when present.
+    static let additiveStatements = """
+        CREATE INDEX IF NOT EXISTS dead_letters_by_time ON dead_letters (dead_lettered_at_ms);
+        CREATE TABLE IF NOT EXISTS store_counters (
+            name TEXT PRIMARY KEY,
+            value INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """
+
     /// Columns of `dead_letters` in the order every SELECT reads them.
     static let deadLetterColumns = """
         id, integration, route, reason, attempts, last_status, error_message, correlation_id, event_id, \
@@ -77,6 +87,7 @@ enum StoreSchema {
                 throw error
             }
         }
+        try connection.execute(additiveStatements, action: "adding the dead letter index and the store counters")
     }
 
     /// Readers only need to know the file holds a layout they understand.

@@ -30,6 +30,16 @@ final class WriterChannel: Sendable {
         case stop
     }
 
+    /// Why the writer woke up.
+    enum WriterWake {
+        /// Requests are in the batch.
+        case batch
+        /// Nothing arrived for the idle interval: time for background work such as pruning.
+        case idle
+        /// The journal is closing and the queue is drained.
+        case stop
+    }
+
     /// The database file, for error messages.
     let path: String
     /// The most entries allowed without an outcome.
@@ -143,9 +153,9 @@ final class WriterChannel: Sendable {
         finished.signal()
     }
 
-    /// Moves every queued request into `batch` (which must be empty), sleeping while there is none.
-    /// Returns false once the journal is closing and the queue is drained.
-    func waitForBatch(into batch: inout [WriteRequest]) -> Bool {
+    /// Moves every queued request into `batch` (which must be empty), sleeping while there is none; after
+    /// `idleTimeout` of sleep without work it returns `.idle`. Returns `.stop` once closing and drained.
+    func waitForBatch(into batch: inout [WriteRequest], idleTimeout: DispatchTimeInterval) -> WriterWake {
         while true {
             let step = state.withLock { state -> WriterStep in
                 if !state.queue.isEmpty {
@@ -158,13 +168,25 @@ final class WriterChannel: Sendable {
             }
             switch step {
             case .work:
-                return true
+                return .batch
             case .stop:
-                return false
+                return .stop
             case .sleep:
-                wakeup.wait()
+                guard wakeup.wait(timeout: .now() + idleTimeout) == .timedOut else { continue }
+                let idle = state.withLock { state -> Bool in
+                    // A submitter that saw the writer asleep has signalled (or is about to): go and take its work.
+                    guard state.writerAsleep else { return false }
+                    state.writerAsleep = false
+                    return true
+                }
+                if idle { return .idle }
             }
         }
+    }
+
+    /// Whether requests are waiting (idle work stops early for them).
+    var hasQueuedWork: Bool {
+        state.withLock { !$0.queue.isEmpty }
     }
 
     /// Records a finished transaction: adjusts the depth, counts the commit, then answers every waiter.

@@ -19,16 +19,18 @@ final class WriterSession {
     private let deleteDeadLetter: SQLiteStatement
     private let upsertDelivered: SQLiteStatement
     private let pruneDelivered: SQLiteStatement
+    private let pruner: StorePruner
 
     /// Entries without an outcome when the database was opened.
     let pendingAtOpen: Int
 
     /// Opens the database, applies the settings and schema, and compiles every write statement.
-    init(path: String, busyTimeoutMillis: Int32, logger: Logger) throws(StoreError) {
+    init(path: String, busyTimeoutMillis: Int32, limits: StoreLimits, nowMillis: @escaping @Sendable () -> Int64, logger: Logger) throws(StoreError) {
         let connection = try SQLiteConnection(path: path, create: true, busyTimeoutMillis: busyTimeoutMillis)
         self.connection = connection
         self.logger = logger
         try StoreSchema.prepareWriter(connection)
+        pruner = try StorePruner(connection: connection, limits: limits, nowMillis: nowMillis, logger: logger)
         pendingAtOpen = Int(
             try StoreSchema.singleInt(connection, "SELECT count(*) FROM journal", action: "counting pending events")
         )
@@ -71,7 +73,31 @@ final class WriterSession {
         ] {
             statement.finalize()
         }
+        pruner.close()
         connection.close()
+    }
+
+    /// While no write waits: runs a pruning step in its own transaction when one is due. Returns true when more remains.
+    func pruneWhileIdle() -> Bool {
+        pruner.logIfDue()
+        guard pruner.isPruneDue else { return false }
+        do throws(StoreError) {
+            try begin.run(action: "starting a transaction")
+            try pruner.transactionBegan()
+            let more = try pruner.pruneIfDue()
+            try pruner.beforeCommit()
+            try commit.run(action: "committing a transaction")
+            pruner.committed()
+            return more
+        } catch {
+            if !connection.isAutocommit { try? rollback.run(action: "rolling back a failed transaction") }
+            pruner.transactionFailed()
+            pruner.pruneFailed()
+            logger.warning("pruning dead letters and the delivery window failed", metadata: [
+                StoreLogKey.path: "\(connection.path)", StoreLogKey.error: "\(error.message)",
+            ])
+            return false
+        }
     }
 
     // MARK: Batches
@@ -88,17 +114,35 @@ final class WriterSession {
             fail(batch, with: error, outcomes: &outcomes)
             return false
         }
+        if let error = prune(), connection.isAutocommit {
+            fail(batch, with: error, outcomes: &outcomes)
+            return false
+        }
         for request in batch {
+            let mark = pruner.mark()
             let outcome = perform(request.operation)
-            if case .failure(let error) = outcome, connection.isAutocommit {
-                // SQLite already rolled the transaction back: earlier successes in this batch are gone too.
-                fail(batch, with: error, outcomes: &outcomes)
-                return false
+            if case .failure(let error) = outcome {
+                pruner.restore(mark)
+                if connection.isAutocommit {
+                    // SQLite already rolled the transaction back: earlier successes in this batch are gone too.
+                    fail(batch, with: error, outcomes: &outcomes)
+                    return false
+                }
             }
             outcomes.append(outcome)
         }
         do throws(StoreError) {
+            try pruner.beforeCommit()
+        } catch {
+            // Only the count of removed dead letters is lost, unless SQLite gave up the whole transaction.
+            if connection.isAutocommit {
+                fail(batch, with: error, outcomes: &outcomes)
+                return false
+            }
+        }
+        do throws(StoreError) {
             try commit.run(action: "committing a transaction")
+            pruner.committed()
             return true
         } catch {
             if !connection.isAutocommit {
@@ -109,7 +153,24 @@ final class WriterSession {
         }
     }
 
+    /// The pruning step due at the start of a transaction; a failure is logged and leaves the batch alone
+    /// unless it cost the transaction (the caller checks).
+    private func prune() -> StoreError? {
+        do throws(StoreError) {
+            try pruner.transactionBegan()
+            try pruner.pruneIfDue()
+            return nil
+        } catch {
+            pruner.pruneFailed()
+            logger.warning("pruning dead letters and the delivery window failed", metadata: [
+                StoreLogKey.path: "\(connection.path)", StoreLogKey.error: "\(error.message)",
+            ])
+            return error
+        }
+    }
+
     private func fail(_ batch: [WriteRequest], with error: StoreError, outcomes: inout [WriteOutcome]) {
+        pruner.transactionFailed()
         logger.error(
             "journal transaction failed",
             metadata: [
@@ -137,6 +198,7 @@ final class WriterSession {
                 let action = "removing a dead letter"
                 try deleteDeadLetter.bind(id, at: 1, action: action)
                 try deleteDeadLetter.run(action: action)
+                pruner.deadLettersRemoved(connection.changes)
                 return .success(Int64(connection.changes))
             case .recordDelivered(let identity, let atMillis):
                 let action = "recording a delivery"
@@ -212,6 +274,8 @@ final class WriterSession {
         try statement.bind(letter.metadata, at: 12, action: action)
         try statement.bind(letter.body, at: 13, action: action)
         try statement.run(action: action)
-        return connection.lastInsertRowID
+        let id = connection.lastInsertRowID
+        try pruner.deadLetterInserted()
+        return id
     }
 }

@@ -58,6 +58,24 @@ struct RetryPolicyTests {
         #expect(RetryAfter.parse("soon", nowMillis: now) == nil)
         #expect(RetryAfter.parse("-5", nowMillis: now) == nil)
         #expect(RetryAfter.parse(nil, nowMillis: now) == nil)
-        #expect(RetryAfter.parse("99999999999999999999", nowMillis: now) == nil)
+        #expect(RetryAfter.parse("99999999999999999999", nowMillis: now) == RetryAfter.maximumWait)
+    }
+
+    @Test("no Retry-After value can trap: absurd dates and numbers are clamped to a day or unreadable")
+    func retryAfterHostile() {
+        let now: Int64 = 1_800_000_000_000
+        #expect(RetryAfter.parse("Sun, 06 Nov 999999999 08:49:37 GMT", nowMillis: now) == nil)
+        #expect(RetryAfter.parse("Sun, 06 Nov 9999 08:49:37 GMT", nowMillis: now) == RetryAfter.maximumWait)
+        #expect(RetryAfter.parse("Sun, 99999999999999999999 Nov 2027 08:49:37 GMT", nowMillis: now) == nil)
+        #expect(RetryAfter.parse("Sun, 06 Nov 2027 99999999999999999999:49:37 GMT", nowMillis: now) == nil)
+        #expect(RetryAfter.parse("Sun, 06 Nov 1969 08:49:37 GMT", nowMillis: now) == nil)
+        #expect(RetryAfter.parse("Sun, 06 Nov 10000 08:49:37 GMT", nowMillis: now) == nil)
+        #expect(RetryAfter.parse("9223372036854775807", nowMillis: now) == RetryAfter.maximumWait)
+        #expect(RetryAfter.parse("86401", nowMillis: now) == RetryAfter.maximumWait)
+        #expect(RetryAfter.parse(String(repeating: "9", count: 10_000), nowMillis: now) == nil)
+        #expect(RetryAfter.parse("Fri, 15 Jan 2027 08:01:30 GMT", nowMillis: .max) == .zero)
+        #expect(RetryAfter.parse("Fri, 15 Jan 2027 08:01:30 GMT", nowMillis: .min) == RetryAfter.maximumWait)
+        #expect(Duration.seconds(Int64.max).milliseconds == .max)
+        #expect(Duration.seconds(Int64.min).milliseconds == .min)
     }
 }

@@ -51,6 +51,49 @@ struct DeliveryRetryTests {
         await lanes.stop()
     }
 
+    @Test("an absurd Retry-After never traps: a year-999999999 date is unreadable (backoff), a huge number waits at most until the deadline")
+    func hostileRetryAfter() async throws {
+        let sink = ScriptedSink()
+        let base = try await sink.start()
+        defer { sink.stop() }
+        let clock = ManualClock(startMillis: 1_800_000_000_000)
+        let lanes = TestLanes(baseURL: base, clock: clock)
+        sink.script("ev-date", [.init(status: 429, headers: [Header("Retry-After", "Sun, 06 Nov 999999999 08:49:37 GMT")]), .init(status: 201)])
+        sink.script("ev-num", [.init(status: 503, headers: [Header("Retry-After", "99999999999999999999999")]), .init(status: 201)])
+
+        lanes.submit("ev-date", firstSeen: clock.nowMillis())
+        lanes.submit("ev-num", firstSeen: clock.nowMillis())
+        await clock.waitForSleepers(2)
+        #expect(clock.requestedSleeps.allSatisfy { $0 <= .seconds(55 * 60) })
+        clock.advance(by: .seconds(55 * 60))
+        #expect(await lanes.outcomes.waitFor(2))
+        #expect(sink.received.count >= 3)
+        #expect(lanes.outcomes.all.contains { if case .delivered = $0.outcome { true } else { false } })
+        await lanes.stop()
+    }
+
+    @Test("a request that cannot be built (CR/LF in its content type) is dead-lettered bad_payload at once: never sent, never retried")
+    func unsendableRequest() async throws {
+        let sink = ScriptedSink()
+        let base = try await sink.start()
+        defer { sink.stop() }
+        let clock = ManualClock()
+        let lanes = TestLanes(baseURL: base, clock: clock)
+        lanes.submit("ev-crlf", firstSeen: clock.nowMillis(), contentType: "application/json; charset=utf-8\r\nX-Injected: 1")
+        lanes.submit("ev-fine", firstSeen: clock.nowMillis())
+        #expect(await lanes.outcomes.waitFor(2))
+        let crlf = try #require(lanes.outcomes.all.first { $0.eventID == "ev-crlf" }).outcome
+        guard case .deadLettered(let reason, let last) = crlf else {
+            Issue.record("expected a dead letter, got \(crlf)")
+            return
+        }
+        #expect(reason == "bad_payload")
+        #expect(last?.errorMessage?.contains("Content-Type holds a control character") == true)
+        #expect(sink.received.map(\.eventID) == ["ev-fine"])
+        #expect(lanes.lanes.circuitState == "closed")
+        await lanes.stop()
+    }
+
     @Test("Retry-After as an HTTP date on 503 is honoured")
     func retryAfterDate() async throws {
         let sink = ScriptedSink()

@@ -53,12 +53,21 @@ final class WriteLockHolder {
 
 let testLogger = Logger(label: "switchboard.store.tests")
 
+/// Where the store's clock stands in tests that do not drive it: just after `sampleDeadLetter`'s time, so nothing
+/// expires by the wall clock while a test runs.
+let sampleNowMillis: Int64 = 1_700_000_060_000
+
 func openJournal(
     _ directory: TemporaryDirectory,
     capacity: Int = 10_000,
-    busyTimeoutMillis: Int = 30_000
+    limits: StoreLimits = StoreLimits(),
+    busyTimeoutMillis: Int = 30_000,
+    nowMillis: @escaping @Sendable () -> Int64 = { sampleNowMillis }
 ) throws(StoreError) -> Journal {
-    try Journal(directory: directory.path, capacity: capacity, busyTimeoutMillis: busyTimeoutMillis, logger: testLogger)
+    try Journal(
+        directory: directory.path, capacity: capacity, limits: limits, busyTimeoutMillis: busyTimeoutMillis,
+        nowMillis: nowMillis, logger: testLogger
+    )
 }
 
 func sampleEntry(_ number: Int, integration: String = "payments") -> NewJournalEntry {

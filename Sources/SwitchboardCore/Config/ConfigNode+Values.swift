@@ -5,7 +5,8 @@
 extension ConfigNode {
     /// Message fragments shared by the node and key readers.
     enum Expectation {
-        static let duration = "expected a duration such as 250ms, 10s, 1.5s, 55m or 1h"
+        static let duration = "expected a duration such as 250ms, 10s, 1.5s, 55m, 1h or 14d"
+        static let durationTooLong = "expected a duration of at most 11574d (about 31 years)"
         static let byteSize = "expected a size such as 1048576, 64KB, 512KiB or 1MiB"
         static let rate = "expected a rate such as 200/s, 1000/m or 10/h"
         static let bool = "expected true or false"
@@ -99,11 +100,12 @@ extension ConfigNode {
         return value
     }
 
-    /// A duration: `250ms`, `10s`, `1.5s`, `55m`, `1h`.
+    /// A duration: `250ms`, `10s`, `1.5s`, `55m`, `1h`, `14d`.
     public func duration(_ diagnostics: ConfigDiagnostics) -> Duration? {
         guard let text = scalarText(expected: Expectation.duration, diagnostics) else { return nil }
         guard let value = ConfigValueParser.duration(text) else {
-            diagnostics.error(Expectation.duration, at: self)
+            let tooLong = ConfigValueParser.isTooLongDuration(text)
+            diagnostics.error(tooLong ? Expectation.durationTooLong : Expectation.duration, at: self)
             return nil
         }
         return value

@@ -113,7 +113,7 @@ public final class ConfigReader {
         value(key, required: required)?.bool(diagnostics)
     }
 
-    /// A duration: `250ms`, `10s`, `1.5s`, `55m`, `1h`.
+    /// A duration: `250ms`, `10s`, `1.5s`, `55m`, `1h`, `14d`.
     public func duration(_ key: String, required: Bool = false) -> Duration? {
         value(key, required: required)?.duration(diagnostics)
     }

@@ -27,7 +27,8 @@ private let schemaText = #"""
       "properties": {
         "region": { "enum": ["us-1", "uk-1", "euw-1"], "description": "Delivers to https://api.{region}.platform.polyai.app." },
         "endpoint": { "type": "string", "pattern": "^https?://", "description": "A sandbox or proxy URL; plain http only to a loopback address." },
-        "account_id": { "type": "string", "minLength": 1, "description": "The workspace id, ws-..." }
+        "account_id": { "type": "string", "minLength": 1, "description": "The workspace id, ws-..." },
+        "proxy": { "type": "string", "pattern": "^(https?|socks5h?)://", "description": "Outbound proxy for requests to PolyAI; without it the proxy environment variables are ignored." }
       },
       "oneOf": [
         { "required": ["region"], "not": { "required": ["endpoint"] } },
@@ -46,7 +47,16 @@ private let schemaText = #"""
           "properties": {
             "path": { "type": "string", "minLength": 1 },
             "capacity": { "$ref": "#/$defs/integer", "description": "Events that may wait; default 100000." },
-            "dedup_window": { "$ref": "#/$defs/duration", "description": "How long deliveries are remembered; default 24h." }
+            "dedup_window": { "$ref": "#/$defs/duration", "description": "How long deliveries are remembered; default 24h." },
+            "dead_letters": {
+              "type": "object",
+              "additionalProperties": false,
+              "description": "Bounds of the local dead letters; past either the oldest are removed (counted in switchboard_dead_letters_evicted_total).",
+              "properties": {
+                "retention": { "$ref": "#/$defs/duration", "default": "14d", "description": "How long a dead letter is kept, 1m to 3650d." },
+                "capacity": { "$ref": "#/$defs/integer", "default": 100000, "description": "How many dead letters are kept." }
+              }
+            }
           }
         }
       ]
@@ -55,7 +65,15 @@ private let schemaText = #"""
       "type": "object",
       "additionalProperties": false,
       "properties": {
-        "max_body": { "$ref": "#/$defs/byteSize", "description": "The largest request body; default 1MiB." }
+        "max_body": { "$ref": "#/$defs/byteSize", "description": "The largest request body (413 past it); default 1MiB." },
+        "max_headers": { "type": "integer", "minimum": 1, "maximum": 10000, "description": "Header fields per request (431 past it); default 100." },
+        "max_header_bytes": { "$ref": "#/$defs/byteSize", "description": "All header names and values of a request together (431 past it), 1KiB to 1MiB; default 16KiB." },
+        "max_query_params": { "type": "integer", "minimum": 0, "maximum": 10000, "description": "Query-string parameters per request (400 past it); default 100." },
+        "max_form_fields": { "type": "integer", "minimum": 1, "maximum": 1000000, "description": "Fields of a form body (400 past it); default 1000." },
+        "max_depth": { "type": "integer", "minimum": 1, "maximum": 64, "description": "Nesting depth of a JSON body (400 past it); default 64." },
+        "read_timeout": { "$ref": "#/$defs/duration", "description": "Time a client has to send a whole request, and an idle connection is kept; default 10s." },
+        "max_connections": { "type": "integer", "minimum": 1, "maximum": 1000000, "description": "Connections held at once; default 1024." },
+        "trust_forwarded_headers": { "type": "boolean", "description": "Believe X-Forwarded-Proto/-Host when rebuilding the signed URL (only behind a proxy that sets them); default false." }
       }
     },
     "log": {
@@ -97,7 +115,7 @@ private let schemaText = #"""
   "$defs": {
     "interpolated": { "type": "string", "pattern": "\\$\\{" },
     "integer": { "anyOf": [{ "type": "integer" }, { "$ref": "#/$defs/interpolated" }] },
-    "duration": { "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h)|.*\\$\\{.*)$", "examples": ["250ms", "10s", "55m", "1h"] },
+    "duration": { "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d)|.*\\$\\{.*)$", "examples": ["250ms", "10s", "55m", "1h", "14d"] },
     "rate": { "type": "string", "pattern": "^([0-9]+/(s|m|h)|.*\\$\\{.*)$", "examples": ["200/s", "1000/m"] },
     "byteSize": {
       "anyOf": [
@@ -125,6 +143,63 @@ private let schemaText = #"""
         "rate_limit": { "$ref": "#/$defs/rate" },
         "ordering_key": { "enum": ["event_id", "message_key"], "default": "event_id" },
         "timeout": { "$ref": "#/$defs/duration", "description": "Longest time one request to PolyAI may take; default 10s." }
+      },
+      "allOf": [
+        { "if": { "properties": { "plugin": { "const": "mapping" } } }, "then": { "properties": { "options": { "$ref": "#/$defs/mappingOptions" } } } }
+      ]
+    },
+    "mappingOptions": {
+      "type": "object",
+      "additionalProperties": false,
+      "description": "The declarative mapping plugin (Plugins/Mapping/README.md).",
+      "properties": {
+        "event_id": { "type": "object", "description": "{ from: json | header | form | query | xml, path, pattern }" },
+        "body": { "description": "passthrough, { fields: [...] } or { template: '...', content_type: ... }" },
+        "public_url": { "type": "string", "pattern": "^https?://", "description": "The URL callers use, for {url} in verify.hmac.signed." },
+        "verify": {
+          "type": "object",
+          "description": "How webhook callers are checked: exactly one method. Failures get 401 with no detail.",
+          "additionalProperties": false,
+          "minProperties": 1,
+          "maxProperties": 1,
+          "properties": {
+            "hmac": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": ["header", "secret"],
+              "properties": {
+                "header": { "type": "string", "minLength": 1 },
+                "secret": { "$ref": "#/$defs/strings", "description": "${VAR} or ${file:...}; a list during rotation." },
+                "algorithm": { "enum": ["sha1", "sha256", "sha512"], "default": "sha256" },
+                "encoding": { "enum": ["hex", "base64"], "default": "hex" },
+                "prefix": { "type": "string", "minLength": 1, "description": "Stripped before comparing, such as sha256=." },
+                "timestamp": {
+                  "type": "object",
+                  "additionalProperties": false,
+                  "required": ["header"],
+                  "properties": {
+                    "header": { "type": "string", "minLength": 1 },
+                    "tolerance": { "$ref": "#/$defs/duration", "default": "5m" },
+                    "format": { "enum": ["unix", "unix_ms", "rfc3339"], "default": "unix" }
+                  }
+                },
+                "signed": { "type": "string", "default": "{body}", "description": "Placeholders {body} {timestamp} {method} {url} {path}." }
+              }
+            },
+            "token": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": ["header", "value"],
+              "properties": { "header": { "type": "string", "minLength": 1 }, "value": { "$ref": "#/$defs/strings" } }
+            },
+            "basic": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": ["username", "password"],
+              "properties": { "username": { "type": "string", "minLength": 1 }, "password": { "$ref": "#/$defs/strings" } }
+            }
+          }
+        }
       }
     },
     "key": {

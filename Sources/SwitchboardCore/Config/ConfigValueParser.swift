@@ -70,15 +70,29 @@ enum ConfigValueParser {
         }
     }
 
-    /// A number of milliseconds, seconds, minutes or hours: `250ms`, `10s`, `1.5s`, `55m`, `1h`.
+    /// A number of milliseconds, seconds, minutes, hours or days: `250ms`, `10s`, `1.5s`, `55m`, `1h`, `14d`.
+    ///
+    /// Nil for other text and for anything longer than `maximumDurationSeconds` (see `isTooLongDuration`).
     static func duration(_ text: String) -> Duration? {
-        let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        guard let seconds = durationSeconds(text), seconds.isFinite, seconds <= maximumDurationSeconds else { return nil }
+        // At most 10^18 nanoseconds here, well inside Int64.
+        return .nanoseconds(Int64((seconds * 1_000_000_000).rounded()))
+    }
+
+    /// Whether the text is written as a duration but is longer than any accepted one (`99999999999d`).
+    static func isTooLongDuration(_ text: String) -> Bool {
+        guard let seconds = durationSeconds(text) else { return false }
+        return !seconds.isFinite || seconds > maximumDurationSeconds
+    }
+
+    /// The seconds a duration text stands for, in floating point so no size of number can trap; nil when the
+    /// text is not a duration at all.
+    private static func durationSeconds(_ text: String) -> Double? {
+        let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
         for unit in units where text.hasSuffix(unit.suffix) {
             let number = String(text.dropLast(unit.suffix.count))
             guard isUnsignedDecimal(number), let value = Double(number) else { return nil }
-            let seconds = value * unit.seconds
-            guard seconds.isFinite, seconds <= maximumDurationSeconds else { return nil }
-            return .nanoseconds(Int64((seconds * 1_000_000_000).rounded()))
+            return value * unit.seconds
         }
         return nil
     }

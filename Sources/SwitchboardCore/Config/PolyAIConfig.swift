@@ -17,13 +17,18 @@ public struct PolyAIConfig: Sendable, Hashable {
     public var destination: Destination
     /// The workspace id (`ws-…`) sent as `account_id`.
     public var accountID: String
+    /// The outbound proxy (`polyai.proxy`, e.g. `http://proxy.internal:3128`), or nil for a direct connection.
+    /// Only this setting sends requests through a proxy: `http_proxy`/`https_proxy` in the environment are ignored,
+    /// so a key never crosses a proxy nobody configured.
+    public var proxy: String?
     /// Where the `polyai` block is.
     public var position: ConfigPosition?
 
     /// Creates the PolyAI settings.
-    public init(destination: Destination, accountID: String, position: ConfigPosition?) {
+    public init(destination: Destination, accountID: String, proxy: String? = nil, position: ConfigPosition?) {
         self.destination = destination
         self.accountID = accountID
+        self.proxy = proxy
         self.position = position
     }
 
@@ -54,7 +59,10 @@ extension PolyAIConfig {
         }
         let accountNode = reader.value("account_id", required: true)
         let accountID = accountNode?.string(diagnostics)
+        let proxyNode = reader.value("proxy")
+        let proxy = proxyNode.flatMap { node in node.string(diagnostics).flatMap { checkProxy($0, node, diagnostics) } }
         reader.finish()
+        if proxyNode != nil, proxy == nil { return nil }
 
         if let accountNode, let accountID {
             if accountID.isEmpty {
@@ -82,7 +90,20 @@ extension PolyAIConfig {
             destination = endpoint.map(Destination.endpoint)
         }
         guard let destination, let accountID, !accountID.isEmpty else { return nil }
-        return PolyAIConfig(destination: destination, accountID: accountID, position: reader.position)
+        return PolyAIConfig(destination: destination, accountID: accountID, proxy: proxy, position: reader.position)
+    }
+
+    /// A proxy URL libcurl understands: `http://`, `https://`, `socks5://` or `socks5h://` with a host, no path.
+    private static func checkProxy(_ text: String, _ node: ConfigNode, _ diagnostics: ConfigDiagnostics) -> String? {
+        let schemes = ["http", "https", "socks5", "socks5h"]
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), schemes.contains(scheme),
+              let host = url.host, !host.isEmpty, url.query == nil, url.fragment == nil, url.path.isEmpty || url.path == "/",
+              !text.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F })
+        else {
+            diagnostics.error("expected a proxy URL such as http://proxy.internal:3128 (http, https, socks5 or socks5h; no path)", at: node)
+            return nil
+        }
+        return text
     }
 
     /// The endpoint when it is a usable http(s) URL; otherwise records why not and returns nil.

@@ -125,6 +125,8 @@ extension SwitchboardConfig {
                 position: integration.position
             )
         }
+        UnverifiedWebhookCheck.warn(listen: listen, integrations: integrations, routes: routes, diagnostics)
+        PublicURLCheck.warn(listen: listen, integrations: integrations, diagnostics)
 
         guard !context.hasErrors(since: mark), let polyai, let journal, let webhook, let logging else {
             return (nil, integrations)

@@ -1,4 +1,7 @@
-/// Settings of the webhook listener: `webhook: { max_body: 1MiB }`.
+/// Settings of the webhook listener: `webhook: { max_body: 1MiB, max_headers: 100, read_timeout: 10s, … }`.
+///
+/// Every limit has a clear reply: a body too large gets `413`, too many or too large headers `431`, too many query
+/// parameters or form fields or too deep a document `400` with a one-line reason.
 public struct WebhookConfig: Sendable, Hashable {
     /// The largest request body accepted when the configuration leaves it out: 1 MiB.
     public static let defaultMaxBodyBytes = 1 << 20
@@ -7,32 +10,81 @@ public struct WebhookConfig: Sendable, Hashable {
 
     /// The largest request body accepted; larger requests get `413`.
     public var maxBodyBytes: Int
+    /// The most header fields one request may carry; more get `431`.
+    public var maxHeaders: Int
+    /// The most bytes all header names and values of one request may take together; more get `431`.
+    public var maxHeaderBytes: Int
+    /// The most query-string parameters one request may carry; more get `400`.
+    public var maxQueryParameters: Int
+    /// The most fields a form body may hold; more get `400`.
+    public var maxFormFields: Int
+    /// The deepest nesting a JSON or XML body may have; deeper bodies get `400`.
+    public var maxDepth: Int
+    /// How long a client may take to send a whole request (headers and body), and how long an idle keep-alive
+    /// connection is kept; a slower client is disconnected.
+    public var readTimeout: Duration
+    /// The most connections the listener holds at once; further clients wait in the accept backlog.
+    public var maxConnections: Int
+    /// Whether `X-Forwarded-Proto` and `X-Forwarded-Host` are believed when the URL a provider signed is rebuilt.
+    /// Only behind a proxy that sets them: otherwise any caller could choose the URL that is verified.
+    public var trustForwardedHeaders: Bool
 
     /// Creates webhook settings.
-    public init(maxBodyBytes: Int = defaultMaxBodyBytes) {
+    public init(
+        maxBodyBytes: Int = defaultMaxBodyBytes,
+        maxHeaders: Int = 100,
+        maxHeaderBytes: Int = 16 << 10,
+        maxQueryParameters: Int = 100,
+        maxFormFields: Int = 1000,
+        maxDepth: Int = 64,
+        readTimeout: Duration = .seconds(10),
+        maxConnections: Int = 1024,
+        trustForwardedHeaders: Bool = false
+    ) {
         self.maxBodyBytes = maxBodyBytes
+        self.maxHeaders = maxHeaders
+        self.maxHeaderBytes = maxHeaderBytes
+        self.maxQueryParameters = maxQueryParameters
+        self.maxFormFields = maxFormFields
+        self.maxDepth = maxDepth
+        self.readTimeout = readTimeout
+        self.maxConnections = maxConnections
+        self.trustForwardedHeaders = trustForwardedHeaders
     }
 }
 
 extension WebhookConfig {
+
     /// Reads the `webhook` block (absent means defaults).
     static func read(_ reader: ConfigReader?, _ context: ConfigContext) -> WebhookConfig? {
         guard let reader else { return WebhookConfig() }
+        let mark = context.errorMark
         var result = WebhookConfig()
-        var valid = true
-        if let node = reader.value("max_body") {
-            if let bytes = node.byteSize(context.diagnostics) {
-                if (1...maximumMaxBodyBytes).contains(bytes) {
-                    result.maxBodyBytes = bytes
-                } else {
-                    context.diagnostics.error("expected a size from 1B to 1GiB", at: node)
-                    valid = false
-                }
+        result.maxBodyBytes = size(reader, "max_body", within: 1...maximumMaxBodyBytes, "1B to 1GiB") ?? result.maxBodyBytes
+        result.maxHeaderBytes = size(reader, "max_header_bytes", within: 1024...(1 << 20), "1KiB to 1MiB") ?? result.maxHeaderBytes
+        result.maxHeaders = reader.int("max_headers", range: 1...10_000) ?? result.maxHeaders
+        result.maxQueryParameters = reader.int("max_query_params", range: 0...10_000) ?? result.maxQueryParameters
+        result.maxFormFields = reader.int("max_form_fields", range: 1...1_000_000) ?? result.maxFormFields
+        result.maxDepth = reader.int("max_depth", range: 1...64) ?? result.maxDepth
+        result.maxConnections = reader.int("max_connections", range: 1...1_000_000) ?? result.maxConnections
+        result.trustForwardedHeaders = reader.bool("trust_forwarded_headers") ?? result.trustForwardedHeaders
+        if let node = reader.value("read_timeout"), let timeout = node.duration(context.diagnostics) {
+            if timeout >= .milliseconds(100), timeout <= .seconds(3600) {
+                result.readTimeout = timeout
             } else {
-                valid = false
+                context.diagnostics.error("expected a read timeout from 100ms to 1h", at: node)
             }
         }
         reader.finish()
-        return valid ? result : nil
+        return context.hasErrors(since: mark) ? nil : result
+    }
+
+    private static func size(_ reader: ConfigReader, _ key: String, within range: ClosedRange<Int>, _ words: String) -> Int? {
+        guard let node = reader.value(key), let bytes = node.byteSize(reader.diagnostics) else { return nil }
+        guard range.contains(bytes) else {
+            reader.diagnostics.error("expected a size from \(words)", at: node)
+            return nil
+        }
+        return bytes
     }
 }

@@ -23,10 +23,13 @@ public struct SystemDeliveryClock: DeliveryClock {
 }
 
 extension Duration {
-    /// Whole milliseconds (rounded down).
+    /// Whole milliseconds (rounded down; saturating, so no duration can trap).
     public var milliseconds: Int64 {
         let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        if overflow { return seconds < 0 ? .min : .max }
+        let (sum, sumOverflow) = product.addingReportingOverflow(attoseconds / 1_000_000_000_000_000)
+        return sumOverflow ? (product < 0 ? .min : .max) : sum
     }
 
     /// Whole nanoseconds (saturating).

@@ -126,16 +126,24 @@ public final class DeliveryLanes: Service, Sendable {
         let (delivery, previous) = head
         let attempt = previous.attempts + 1
         let now = clock.nowMillis()
-        if now >= delivery.firstSeenMillis + policy.deadline.milliseconds {
+        if now >= deadlineMillis(of: delivery) {
             let reason: DeadLetterReason = previous.lastKeyRejected ? .unauthorized : .expired
             await finish(key: key, delivery: delivery, outcome: .deadLettered(reason: reason.rawValue, last: previous.attemptRecord))
+            return
+        }
+        let request = destination.request(for: delivery.event)
+        if let malformation = request.malformation {
+            // Built from input that no attempt can send (CR/LF in a header value…): permanent, never retried, and
+            // no evidence about the key or the destination, so the circuit is not touched.
+            var record = previous.attemptRecord ?? DeliveryOutcome.Attempt(attempts: 0, status: nil, errorMessage: nil, correlationID: nil)
+            record.errorMessage = malformation
+            await finish(key: key, delivery: delivery, outcome: .deadLettered(reason: DeadLetterReason.badPayload.rawValue, last: record))
             return
         }
         let gate = state.withLock { $0.gate(key, nowMillis: now) }
         if gate == .park { return }
         if let rateLimiter { await rateLimiter.acquire() }
 
-        let request = destination.request(for: delivery.event)
         metrics.inFlight.increment()
         let started = ContinuousClock.now
         let result = await transport.send(request)
@@ -241,10 +249,16 @@ public final class DeliveryLanes: Service, Sendable {
         return .milliseconds(ceiling > 0 ? jitter(0...ceiling) : 0)
     }
 
+    /// When the event's deadline passes, in epoch milliseconds (saturating: a first-seen time from outside cannot trap).
+    private func deadlineMillis(of delivery: Delivery) -> Int64 {
+        let (deadline, overflow) = delivery.firstSeenMillis.addingReportingOverflow(policy.deadline.milliseconds)
+        return overflow ? .max : deadline
+    }
+
     private func scheduleRetry(key: String, delivery: Delivery, record: DeliveryOutcome.Attempt, keyRejected: Bool, wait: Duration) {
         metrics.retried.increment()
-        let untilDeadline = delivery.firstSeenMillis + policy.deadline.milliseconds - clock.nowMillis()
-        let wait = min(wait, .milliseconds(max(0, untilDeadline)))
+        let (untilDeadline, overflow) = deadlineMillis(of: delivery).subtractingReportingOverflow(clock.nowMillis())
+        let wait = overflow ? wait : min(wait, .milliseconds(max(0, untilDeadline)))
         logger.debug("delivery will be retried", metadata: [
             LogKey.route: .string(delivery.route),
             LogKey.orderingKey: .string(key),

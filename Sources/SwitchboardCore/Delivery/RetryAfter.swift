@@ -1,14 +1,27 @@
 /// Reads a `Retry-After` header: delay-seconds (`120`) or an HTTP date (`Wed, 21 Oct 2026 07:28:00 GMT`).
+///
+/// The header comes from outside, so nothing in it can trap: absurd values are clamped to `maximumWait`, and
+/// dates outside the years 1970–9999 or longer than 64 bytes are unreadable.
 public enum RetryAfter {
-    /// The wait the header asks for, measured from `nowMillis`; nil when absent or unreadable. Dates in the past give zero.
+    /// The longest wait a header may ask for: one day (an event's deadline is far shorter anyway).
+    public static let maximumWait: Duration = .seconds(86_400)
+
+    /// The wait the header asks for, measured from `nowMillis`; nil when absent or unreadable. Dates in the past
+    /// give zero; waits longer than `maximumWait` give `maximumWait`.
     public static func parse(_ value: String?, nowMillis: Int64) -> Duration? {
-        guard let raw = value?.trimmingWhitespace(), !raw.isEmpty else { return nil }
+        guard let value, value.utf8.count <= 64 else { return nil }
+        let raw = value.trimmingWhitespace()
+        guard !raw.isEmpty else { return nil }
+        let limitMillis = maximumWait.milliseconds
         if raw.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
-            guard let seconds = Int64(raw) else { return nil }
-            return .seconds(min(seconds, 86_400))
+            // More digits than fit in an Int64 is still "a very long time".
+            guard let seconds = Int64(raw) else { return maximumWait }
+            return .seconds(min(seconds, limitMillis / 1000))
         }
         guard let dateMillis = httpDateMillis(raw) else { return nil }
-        return .milliseconds(max(0, dateMillis - nowMillis))
+        let (wait, overflow) = dateMillis.subtractingReportingOverflow(nowMillis)
+        if overflow { return dateMillis > nowMillis ? maximumWait : .zero }
+        return .milliseconds(min(max(0, wait), limitMillis))
     }
 
     private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
@@ -18,13 +31,14 @@ public enum RetryAfter {
         var parts = text.split(whereSeparator: { $0 == " " || $0 == "-" || $0 == "," }).map(String.init)
         guard parts.count >= 5 else { return nil }
         parts.removeFirst()  // weekday
-        guard let day = Int(parts[0]),
+        guard parts[0].utf8.count <= 2, parts[2].utf8.count <= 4, parts[3].utf8.count <= 8,
+              let day = Int(parts[0]),
               let month = months.firstIndex(of: parts[1].lowercased()),
               var year = Int(parts[2])
         else { return nil }
         if year < 100 { year += year < 70 ? 2000 : 1900 }
         let clock = parts[3].split(separator: ":").compactMap { Int($0) }
-        guard clock.count == 3, (1...31).contains(day), (0...23).contains(clock[0]), (0...59).contains(clock[1]), (0...60).contains(clock[2])
+        guard (1970...9999).contains(year), clock.count == 3, (1...31).contains(day), (0...23).contains(clock[0]), (0...59).contains(clock[1]), (0...60).contains(clock[2])
         else { return nil }
         let days = daysFromCivil(year: year, month: month + 1, day: day)
         let seconds = Int64(days) * 86_400 + Int64(clock[0] * 3600 + clock[1] * 60 + clock[2])

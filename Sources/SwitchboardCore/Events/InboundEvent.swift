@@ -26,6 +26,8 @@ public struct InboundEvent: Sendable {
     public var receivedAtMillis: Int64
     /// The URL the provider called, when known (signature schemes that sign the URL need it).
     public var requestURL: String?
+    /// The HTTP method of a webhook request as received (`POST`, `PUT`); `POST` for Kafka messages.
+    public var method: String
 
     /// Makes an inbound event.
     public init(
@@ -36,7 +38,8 @@ public struct InboundEvent: Sendable {
         body: [UInt8],
         messageKey: [UInt8]? = nil,
         receivedAtMillis: Int64,
-        requestURL: String? = nil
+        requestURL: String? = nil,
+        method: String = "POST"
     ) {
         self.source = source
         self.route = route
@@ -46,6 +49,7 @@ public struct InboundEvent: Sendable {
         self.messageKey = messageKey
         self.receivedAtMillis = receivedAtMillis
         self.requestURL = requestURL
+        self.method = method
     }
 
     /// The `Content-Type` header, when present.

@@ -5,15 +5,37 @@ public enum JSONBody {
     /// The deepest nesting accepted; deeper documents are refused before the parser sees them.
     public static let maxDepth = 64
 
-    /// Parses a JSON document (object, array or scalar).
+    /// Parses a JSON document (object, array or scalar). JSON between systems is UTF-8 (RFC 8259 §8.1): a body in
+    /// another encoding (UTF-16 or UTF-32, with or without a byte order mark) is refused; a UTF-8 BOM is skipped.
     public static func parse(_ body: [UInt8]) throws(MappingFailure) -> Any {
-        guard !body.isEmpty else { throw .badPayload("empty body where JSON was expected") }
-        guard depthWithinLimit(body) else { throw .badPayload("JSON nested deeper than \(maxDepth) levels") }
+        let text = body.starts(with: utf8BOM) ? body[3...] : body[...]
+        guard !text.isEmpty else { throw .badPayload("empty body where JSON was expected") }
+        if let encoding = foreignEncoding(text) {
+            throw .badPayload("JSON body is \(encoding), not UTF-8 (RFC 8259): send it as UTF-8")
+        }
+        guard String(validating: text, as: UTF8.self) != nil else {
+            throw .badPayload("JSON body is not valid UTF-8 (RFC 8259)")
+        }
+        guard depthWithinLimit(text) else { throw .badPayload("JSON nested deeper than \(maxDepth) levels") }
         do {
-            return try JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])
+            return try JSONSerialization.jsonObject(with: Data(text), options: [.fragmentsAllowed])
         } catch {
             throw .badPayload("body is not valid JSON")
         }
+    }
+
+    private static let utf8BOM: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    /// The encoding a body is in when it is recognisably UTF-16 or UTF-32 (by byte order mark, or by the zero bytes
+    /// around the first ASCII character, RFC 4627 §3); nil otherwise.
+    static func foreignEncoding(_ text: ArraySlice<UInt8>) -> String? {
+        let head = Array(text.prefix(4))
+        if head.starts(with: [0x00, 0x00, 0xFE, 0xFF]) || head.starts(with: [0xFF, 0xFE, 0x00, 0x00]) { return "UTF-32" }
+        if head.starts(with: [0xFE, 0xFF]) || head.starts(with: [0xFF, 0xFE]) { return "UTF-16" }
+        if head.count >= 4, head[0] == 0, head[1] == 0, head[2] == 0 { return "UTF-32" }
+        if head.count >= 4, head[1] == 0, head[2] == 0, head[3] == 0 { return "UTF-32" }
+        if head.count >= 2, head[0] == 0 || head[1] == 0 { return "UTF-16" }
+        return nil
     }
 
     /// The value at a dotted path (`data.object.metadata.cid`; numeric segments index arrays).
@@ -58,7 +80,12 @@ public enum JSONBody {
     }
 
     /// Counts bracket nesting outside strings.
-    static func depthWithinLimit(_ body: [UInt8]) -> Bool {
+    static func depthWithinLimit(_ body: some Collection<UInt8>) -> Bool {
+        depthWithinLimit(body, limit: maxDepth)
+    }
+
+    /// Whether brackets outside strings nest at most `limit` deep (one linear pass, no parse).
+    public static func depthWithinLimit(_ body: some Collection<UInt8>, limit: Int) -> Bool {
         var depth = 0
         var inString = false
         var escaped = false
@@ -71,7 +98,7 @@ public enum JSONBody {
             case 34: inString = true
             case 91, 123:
                 depth += 1
-                if depth > maxDepth { return false }
+                if depth > limit { return false }
             case 93, 125: depth -= 1
             default: break
             }

@@ -22,6 +22,11 @@ public protocol Integration: Sendable {
     /// The provider's own id of this delivery (Stripe event id, HubSpot eventId, Twilio MessageSid…): a re-send
     /// with an id delivered within the dedup window is acknowledged and not posted again. `nil` when unknown.
     func deliveryID(for event: InboundEvent) -> String?
+    /// Header names (any case) that carry this integration's signatures or tokens: read by `verify(_:)`, never
+    /// written to the journal or a dead letter. `CredentialHeaders.always` are dropped for every integration.
+    var credentialHeaders: [String] { get }
+    /// Header names `map(_:)` needs after a restart even when they are credentials (a header that carries the id).
+    var headersKeptAtRest: [String] { get }
 }
 
 extension Integration {
@@ -31,6 +36,10 @@ extension Integration {
     public func acknowledgement(for event: InboundEvent) -> WebhookReply? { nil }
     /// No provider delivery id.
     public func deliveryID(for event: InboundEvent) -> String? { nil }
+    /// No signature headers beyond `CredentialHeaders.always`.
+    public var credentialHeaders: [String] { [] }
+    /// No header needed at rest beyond what is stored anyway.
+    public var headersKeptAtRest: [String] { [] }
 }
 
 /// The result of checking an inbound request.

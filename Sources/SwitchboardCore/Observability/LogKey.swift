@@ -24,6 +24,8 @@ public enum LogKey {
     public static let path = "http.path"
     /// An error description.
     public static let error = "error"
+    /// Why a request was refused at the door (`too_many_headers`, …).
+    public static let reason = "switchboard.reason"
     /// A listening address.
     public static let address = "net.address"
 }

@@ -6,6 +6,8 @@ public enum HMACDigest: String, Sendable, CaseIterable {
     case sha256
     /// HMAC-SHA1 (Twilio).
     case sha1
+    /// HMAC-SHA512 (offered by `mapping`'s generic check).
+    case sha512
 
     /// The authentication code of `message` under `key`.
     public func code(key: [UInt8], message: [UInt8]) -> [UInt8] {
@@ -13,6 +15,7 @@ public enum HMACDigest: String, Sendable, CaseIterable {
         switch self {
         case .sha256: return Array(HMAC<SHA256>.authenticationCode(for: message, using: symmetric))
         case .sha1: return Array(HMAC<Insecure.SHA1>.authenticationCode(for: message, using: symmetric))
+        case .sha512: return Array(HMAC<SHA512>.authenticationCode(for: message, using: symmetric))
         }
     }
 

@@ -16,6 +16,18 @@ public enum PluginKit {
     /// The most events one batch (HubSpot array, Salesforce notifications) may hold.
     public static let maxBatchEvents = 1_000
 
+    /// A delivery identity made from signed bytes: `scheme:` and the hex SHA-256 of `signed`. A re-send of the same
+    /// signed content has the same identity, and nothing outside the signature can change it.
+    public static func fingerprint(_ scheme: String, of signed: [UInt8]) -> String {
+        let hex: [Character] = Array("0123456789abcdef")
+        var out = scheme + ":"
+        for byte in HMACDigest.sha256(signed) {
+            out.append(hex[Int(byte >> 4)])
+            out.append(hex[Int(byte & 0x0F)])
+        }
+        return out
+    }
+
     /// Refuses bodies larger than `maxBodyBytes`.
     public static func checkSize(_ body: [UInt8]) throws(MappingFailure) {
         guard body.count <= maxBodyBytes else {

@@ -1,9 +1,9 @@
 /// The URL a provider calls, for signature schemes that sign it (HubSpot v3, Twilio): the `public_url` option.
 ///
 /// Behind a proxy the request Switchboard sees differs from the one the provider signed. `public_url` names the
-/// URL the provider calls, without the query: the query string of each request is appended as received. A value
-/// that holds a `?` is used exactly as written. Without it, the URL is rebuilt from the request (`Host`, path,
-/// query, scheme from `X-Forwarded-Proto`).
+/// URL the provider calls, without query or fragment: the query string of each request is appended as received.
+/// Without it, the URL is rebuilt from the request (its `Host`, path and query as sent; the scheme and host from
+/// `X-Forwarded-Proto`/`-Host` only with `webhook.trust_forwarded_headers`).
 public struct PublicURL: Sendable, Equatable {
     /// The configured URL, if any.
     public var configured: String?
@@ -28,8 +28,15 @@ public struct PublicURL: Sendable, Equatable {
             return nil
         }
         guard let host = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first, !host.isEmpty,
-              !text.contains("#"), !text.contains(where: \.isWhitespace) else {
-            options.diagnostics.error("expected a URL such as https://hooks.example.com/hooks/twilio (a host, no spaces, no '#')", at: node)
+              !text.contains(where: \.isWhitespace), !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            options.diagnostics.error("expected a URL such as https://hooks.example.com/hooks/twilio (a host, no spaces)", at: node)
+            return nil
+        }
+        guard !text.contains("?"), !text.contains("#") else {
+            options.diagnostics.error(
+                "public_url must not contain '?' or '#': give the URL without its query (each request's query is appended as received)",
+                at: node
+            )
             return nil
         }
         return PublicURL(configured: text)
@@ -38,7 +45,6 @@ public struct PublicURL: Sendable, Equatable {
     /// The URL the provider signed for this request; nil when it cannot be known.
     public func signedURL(for event: InboundEvent) -> String? {
         guard let configured else { return event.requestURL }
-        if configured.contains("?") { return configured }
         guard let requested = event.requestURL, let question = requested.firstIndex(of: "?") else { return configured }
         return configured + requested[question...]
     }

@@ -72,6 +72,18 @@ public struct SigningSecrets: Sendable {
         }
         return matched
     }
+
+    /// Whether `candidate` is exactly one of the secrets (a shared token, a password).
+    ///
+    /// SHA-256 digests are compared in constant time, so neither a secret's length nor where it differs shows.
+    public func contains(_ candidate: [UInt8]) -> Bool {
+        let given = HMACDigest.sha256(candidate)
+        var matched = false
+        for key in keys where ConstantTime.equals(HMACDigest.sha256(key), given) {
+            matched = true
+        }
+        return matched
+    }
 }
 
 extension SigningSecrets: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {

@@ -1,6 +1,9 @@
-/// Reads small XML bodies (SOAP notifications, provider callbacks) safely: no DTD, no entity beyond the five
-/// predefined ones and numeric references, bounded depth and size. Namespaces are kept as prefixes; look-ups match
-/// local names, so `<sf:Id>` is found as `Id`.
+internal import SwitchboardXML
+
+/// Reads XML bodies (SOAP notifications, provider callbacks) safely, with libxml2 through `SwitchboardXML`: no DTD,
+/// no entity beyond the five predefined ones and numeric references, UTF-8 only, bounded depth, attributes, names,
+/// elements and size, at a cost linear in the body. Namespaces are kept as prefixes; look-ups match local names, so
+/// `<sf:Id>` is found as `Id`.
 ///
 /// ```swift
 /// let root = try XMLBody.parse(event.body)
@@ -12,14 +15,14 @@ public enum XMLBody {
     /// The most elements one document may hold.
     public static let maxElements = 100_000
 
-    /// Parses a document and returns its root element; throws `bad_payload` with what was wrong.
+    /// Parses a document and returns its root element; throws `bad_payload` with what was wrong and where.
     public static func parse(_ body: [UInt8]) throws(MappingFailure) -> Element {
         try PluginKit.checkSize(body)
-        var parser = XMLBodyParser(bytes: body)
+        let limits = XMLLimits(maxBytes: PluginKit.maxBodyBytes, maxDepth: maxDepth, maxElements: maxElements)
         do {
-            return try parser.parseDocument()
+            return Element(try XMLReader.read(body, limits: limits))
         } catch {
-            throw .badPayload("body is not readable XML: \(error.message) (at byte \(error.offset))")
+            throw .badPayload("body is not readable XML: \(error)")
         }
     }
 
@@ -29,8 +32,13 @@ public enum XMLBody {
     }
 }
 
-/// Why a document could not be parsed, and where.
-struct XMLSyntaxError: Error {
-    var message: String
-    var offset: Int
+extension XMLBody.Element {
+    /// The element as `SwitchboardXML` read it.
+    init(_ element: XMLReader.Element) {
+        self.init(
+            name: element.name,
+            attributes: element.attributes.map { Header($0.name, $0.value) },
+            children: element.children.map(XMLBody.Element.init),
+            text: element.text)
+    }
 }

@@ -77,7 +77,7 @@ public final class Bridge: Sendable {
 
         let responder = WebhookResponder(
             routes: SwitchboardCore.Router(routes: config.routes), pipeline: pipeline, journal: journal,
-            maxBodyBytes: config.webhook.maxBodyBytes, clock: clock, logger: logger, intake: WebhookIntake()
+            settings: config.webhook, clock: clock, logger: logger, intake: WebhookIntake()
         )
         let webhook = WebhookServer(host: config.listen.host, port: config.listen.port, responder: responder, logger: logger)
         var expiries: [String: Date] = [:]

@@ -243,7 +243,7 @@ public final class KafkaSource: Service, Sendable {
                         lastStatus: last?.status, errorMessage: last?.errorMessage, correlationID: last?.correlationID,
                         eventID: event?.eventID, firstSeenMillis: inbound.receivedAtMillis,
                         deadLetteredAtMillis: clock.nowMillis(), contentType: event?.contentType ?? inbound.contentType,
-                        metadata: event.map(DeadLetterMetadata.encode) ?? InboundEventCodec.encodeMetadata(inbound),
+                        metadata: event.map(DeadLetterMetadata.encode) ?? InboundEventCodec.encodeMetadata(inbound.storable(for: integrations[integration])),
                         body: event?.body ?? message.value
                     ))
                 }

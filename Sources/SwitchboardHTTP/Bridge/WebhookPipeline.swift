@@ -144,7 +144,7 @@ public final class WebhookPipeline: Sendable {
             if let identity { claimed.withLock { $0[identity] = true } }
             await process(entryID: entry.id, event: event, integration: entry.integration, identity: identity)
         }
-        _ = try? await journal.pruneDelivered(olderThanMillis: clock.nowMillis() - dedupWindow.milliseconds)
+        // The dedup window is pruned by the journal's writer itself (StoreLimits.dedupWindow), continuously.
         return entries.count
     }
 
@@ -199,7 +199,7 @@ public final class WebhookPipeline: Sendable {
             integration: integration, route: event.route, reason: reason, attempts: 0, lastStatus: nil,
             errorMessage: message, correlationID: nil, eventID: nil, firstSeenMillis: event.receivedAtMillis,
             deadLetteredAtMillis: clock.nowMillis(), contentType: event.contentType,
-            metadata: InboundEventCodec.encodeMetadata(event), body: event.body
+            metadata: InboundEventCodec.encodeMetadata(event.storable(for: integrations[integration])), body: event.body
         )
     }
 }

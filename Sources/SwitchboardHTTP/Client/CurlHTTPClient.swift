@@ -25,9 +25,11 @@ public final class CurlHTTPClient: Sendable {
     /// - Parameters:
     ///   - maxConnections: the most connections open at once (and kept idle); more requests queue.
     ///   - maxResponseBytes: a longer response body fails the request with `.responseTooLarge`.
+    ///   - proxy: the proxy every request goes through (`polyai.proxy`); nil connects directly and ignores the
+    ///     `http_proxy`/`https_proxy`/`ALL_PROXY` environment variables.
     ///   - logger: receives transport start/stop and, at debug level, failed transfers.
-    public init(maxConnections: Int = 256, maxResponseBytes: Int = 64 * 1024, logger: Logger) {
-        transport = CurlTransport(maxConnections: maxConnections, maxResponseBytes: maxResponseBytes, logger: logger)
+    public init(maxConnections: Int = 256, maxResponseBytes: Int = 64 * 1024, proxy: String? = nil, logger: Logger) {
+        transport = CurlTransport(maxConnections: maxConnections, maxResponseBytes: maxResponseBytes, proxy: proxy, logger: logger)
     }
 
     deinit {

@@ -4,6 +4,8 @@ internal import CCurl
 struct CurlRequestDefaults: Sendable {
     /// A CA bundle path for TLS verification (from `CURL_CA_BUNDLE`), or libcurl's default.
     var caBundle: String?
+    /// The configured proxy; nil means a direct connection whatever `http_proxy`/`https_proxy`/`ALL_PROXY` say.
+    var proxy: String?
 }
 
 extension CurlTransfer {
@@ -26,6 +28,8 @@ extension CurlTransfer {
         try setLong(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)
         try setLong(CURLOPT_TIMEOUT_MS, Self.milliseconds(request.timeout))
         try setOffset(CURLOPT_MAXFILESIZE_LARGE, Int64(maxBodyBytes))
+        // An empty CURLOPT_PROXY turns off libcurl's reading of the proxy environment variables.
+        try setString(CURLOPT_PROXY, defaults.proxy ?? "")
         if let caBundle = defaults.caBundle {
             try setString(CURLOPT_CAINFO, caBundle)
         }

@@ -27,12 +27,12 @@ final class CurlTransport: Sendable {
     private let threadExit = DispatchGroup()
 
     /// Creates the multi handle and starts the transport thread.
-    init(maxConnections: Int, maxResponseBytes: Int, logger: Logger) {
+    init(maxConnections: Int, maxResponseBytes: Int, proxy: String?, logger: Logger) {
         let limits = CurlTransferLoop.Limits(
             maxResponseBytes: max(0, maxResponseBytes),
             maxSpareHandles: max(1, maxConnections)
         )
-        let defaults = CurlRequestDefaults(caBundle: Self.environmentCABundle())
+        let defaults = CurlRequestDefaults(caBundle: Self.environmentCABundle(), proxy: proxy)
         guard CurlLibrary.initialised, let multi = CurlMultiHandle(maxConnections: maxConnections) else {
             self.multi = nil
             self.inbox = Mutex(CurlTransportInbox(closedReason: HTTPClientError(

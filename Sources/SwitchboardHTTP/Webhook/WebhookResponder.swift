@@ -13,7 +13,7 @@ public struct WebhookResponder: HTTPResponder {
     let routes: SwitchboardCore.Router
     let pipeline: WebhookPipeline
     let journal: Journal
-    let maxBodyBytes: Int
+    let settings: WebhookConfig
     let clock: any DeliveryClock
     let logger: Logger
     let intake: WebhookIntake
@@ -33,18 +33,19 @@ public struct WebhookResponder: HTTPResponder {
             return Self.json(.internalServerError, #"{"error":"route has no integration"}"#)
         }
 
-        let tooLarge = Self.json(.contentTooLarge, #"{"error":"body larger than \#(maxBodyBytes) bytes"}"#)
-        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxBodyBytes {
-            return tooLarge
+        if let refusal = WebhookLimits.checkHead(request, settings: settings) { return refuse(refusal, target) }
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > settings.maxBodyBytes {
+            return refuse(.bodyTooLarge(limit: settings.maxBodyBytes), target)
         }
         let body: ByteBuffer
         do {
-            body = try await request.body.collect(upTo: maxBodyBytes)
+            body = try await request.body.collect(upTo: settings.maxBodyBytes)
         } catch is NIOTooManyBytesError {
-            return tooLarge
+            return refuse(.bodyTooLarge(limit: settings.maxBodyBytes), target)
         } catch {
-            return Self.json(.badRequest, #"{"error":"the request body could not be read"}"#)
+            return refuse(.unreadableBody, target)
         }
+        let bytes = Array(buffer: body)
 
         var headers: [Header] = []
         headers.reserveCapacity(request.headers.count)
@@ -54,10 +55,12 @@ public struct WebhookResponder: HTTPResponder {
             route: target.route,
             headers: headers,
             query: request.uri.query.map { FormBody.parse(Substring($0)) } ?? [],
-            body: Array(buffer: body),
+            body: bytes,
             receivedAtMillis: clock.nowMillis(),
-            requestURL: Self.requestURL(request, headers: headers)
+            requestURL: RequestURL.rebuild(request, trustForwardedHeaders: settings.trustForwardedHeaders),
+            method: request.method.rawValue
         )
+        if let refusal = WebhookLimits.checkBody(of: event, settings: settings) { return refuse(refusal, target) }
 
         let metrics = IntegrationMetrics.named(target.integration)
         if case .rejected(let reason) = integration.verify(event) {
@@ -89,7 +92,7 @@ public struct WebhookResponder: HTTPResponder {
         do {
             entryID = try await journal.append(NewJournalEntry(
                 integration: target.integration, route: target.route, receivedAtMillis: event.receivedAtMillis,
-                metadata: InboundEventCodec.encodeMetadata(event), body: event.body
+                metadata: InboundEventCodec.encodeMetadata(event.storable(for: integration)), body: event.body
             ))
         } catch {
             if let identity { pipeline.release(identity) }
@@ -120,17 +123,19 @@ public struct WebhookResponder: HTTPResponder {
         return response
     }
 
+    /// Counts and logs a refusal at the door, and answers it with its status and one-line reason.
+    private func refuse(_ refusal: WebhookRefusal, _ target: SwitchboardCore.Router.Target) -> Response {
+        refusal.count()
+        logger.info("webhook request refused", metadata: [
+            LogKey.integration: .string(target.integration), LogKey.route: .string(target.route), LogKey.reason: .string(refusal.reason),
+        ])
+        return Self.json(.init(code: refusal.status), #"{"error":"\#(TextEscaping.json(refusal.message))"}"#)
+    }
+
     static func unavailable(_ why: String) -> Response {
         var response = json(.serviceUnavailable, #"{"error":"\#(why), retry later"}"#)
         response.headers[.retryAfter] = "5"
         return response
-    }
-
-    /// The URL the caller used, rebuilt from the Host header (signature schemes that sign the URL need it).
-    static func requestURL(_ request: Request, headers: [Header]) -> String? {
-        guard let host = headers.first(named: "host") else { return nil }
-        let scheme = headers.first(named: "x-forwarded-proto") ?? "http"
-        return "\(scheme)://\(host)\(request.uri.description)"
     }
 }
 

@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ServiceLifecycle
 import SwitchboardCore
@@ -22,9 +23,25 @@ public struct WebhookServer: Service {
 
     public func run() async throws {
         let port = self.port
+        let settings = responder.settings
+        // NIO's own header limits are a backstop well above ours: the responder answers 431 with a reason, while a
+        // request past NIO's limits is only closed with 400.
+        var decoder = HTTP1Channel.Configuration.DecoderConfiguration()
+        decoder.maxHeaderFieldCount = max(settings.maxHeaders * 2, 200)
+        decoder.maxHeaderListSize = max(settings.maxHeaderBytes * 2, 64 << 10)
+        decoder.maxHeaderFieldSize = decoder.maxHeaderListSize
+        let readTimeout = settings.readTimeout
+        let channel = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [RequestReadDeadline(timeout: readTimeout)],
+            httpDecoderConfiguration: decoder
+        )
         let app = Application(
             responder: responder,
-            configuration: .init(address: .hostname(host, port: requestedPort), serverName: "switchboard"),
+            server: .http1(configuration: channel),
+            configuration: .init(
+                address: .hostname(host, port: requestedPort), serverName: "switchboard",
+                availableConnectionsDelegate: MaximumAvailableConnections(settings.maxConnections)
+            ),
             onServerRunning: { port.bound($0) },
             logger: logger
         )

@@ -22,7 +22,10 @@ struct DeadLetterCommand: ParsableCommand {
             throw ExitCode(1)
         }
         do {
-            return try Journal(directory: config.journal.directory, capacity: config.journal.capacity, logger: Logger(label: "switchboard.dlq"))
+            return try Journal(
+                directory: config.journal.directory, capacity: config.journal.capacity, limits: StoreLimits(config.journal),
+                logger: Logger(label: "switchboard.dlq")
+            )
         } catch {
             var stderr = StandardError()
             stderr.write("switchboard dlq: \(error)\n")
@@ -49,8 +52,12 @@ struct DeadLetterCommand: ParsableCommand {
             let journal = try DeadLetterCommand.openJournal(config: config)
             defer { journal.close() }
             let letters = try journal.deadLetters(limit: limit, integration: integration)
+            let summary = DeadLetterText.summary(held: try journal.deadLetterCount(), evicted: try journal.deadLetterEvictions(), limits: journal.limits)
             if json {
                 for letter in letters { print(DeadLetterText.json(letter, includeBody: false)) }
+                // Standard output stays one JSON object per line.
+                var stderr = StandardError()
+                stderr.write(summary + "\n")
                 return
             }
             print("ID\tDEAD-LETTERED\tINTEGRATION\tREASON\tATTEMPTS\tSTATUS\tEVENT ID\tERROR")
@@ -62,6 +69,7 @@ struct DeadLetterCommand: ParsableCommand {
                 ].joined(separator: "\t"))
             }
             if letters.isEmpty { print("(no dead letters)") }
+            print(summary)
         }
     }
 
@@ -109,7 +117,7 @@ extension DeadLetterCommand {
             }
             let journal = try DeadLetterCommand.openJournal(config: config)
             defer { journal.close() }
-            let client = CurlHTTPClient(logger: Logger(label: "switchboard.dlq"))
+            let client = CurlHTTPClient(proxy: checked.config.polyai.proxy, logger: Logger(label: "switchboard.dlq"))
             defer { client.shutdown() }
             var destinations: [String: PolyAIDestination] = [:]
             for integration in checked.config.integrations {
@@ -143,8 +151,30 @@ extension DeadLetterCommand {
     }
 }
 
+extension StoreLimits {
+    /// The store's limits as the configuration's `journal` block sets them.
+    init(_ journal: JournalConfig) {
+        self.init(
+            deadLetterCapacity: journal.deadLetterCapacity,
+            deadLetterRetention: journal.deadLetterRetention,
+            dedupWindow: journal.dedupWindow
+        )
+    }
+}
+
 /// Dead letters as text.
 enum DeadLetterText {
+    /// `1234 dead letters held (capacity 100000, kept 14d); 56 removed to stay within them (…)`.
+    static func summary(held: Int, evicted: DeadLetterEvictions, limits: StoreLimits) -> String {
+        let days = limits.deadLetterRetention.components.seconds / 86_400
+        let kept = days >= 1 ? "\(days)d" : "\(limits.deadLetterRetention.components.seconds / 60)m"
+        var text = "\(held) dead letter\(held == 1 ? "" : "s") held (capacity \(limits.deadLetterCapacity), kept \(kept))"
+        if evicted.total > 0 {
+            text += "; \(evicted.total) removed to stay within them (\(evicted.capacity) oldest past capacity, \(evicted.retention) past retention)"
+        }
+        return text
+    }
+
     static func time(_ millis: Int64) -> String {
         Date(timeIntervalSince1970: Double(millis) / 1000).formatted(Date.ISO8601FormatStyle())
     }

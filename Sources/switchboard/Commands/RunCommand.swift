@@ -31,7 +31,7 @@ struct RunCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "switchboard")
 
-        let client = CurlHTTPClient(logger: logger)
+        let client = CurlHTTPClient(proxy: settings.polyai.proxy, logger: logger)
         defer { client.shutdown() }
         let bridge: Bridge
         do {

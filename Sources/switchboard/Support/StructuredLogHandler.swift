@@ -50,9 +50,14 @@ struct StructuredLogHandler: LogHandler {
         }
     }
 
+    /// A logfmt value: bare when it is plain, otherwise quoted with every control character escaped, so no value
+    /// can end the line, fake another record or reach the terminal as an escape sequence.
     static func logfmtValue(_ text: String) -> String {
-        if !text.isEmpty, !text.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline }) { return text }
-        return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n") + "\""
+        let printable = TextEscaping.printable(text)
+        if !text.isEmpty, printable == text, !text.unicodeScalars.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0.properties.isWhitespace }) {
+            return text
+        }
+        return "\"" + printable.replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 
     static func jsonString(_ text: String) -> String {

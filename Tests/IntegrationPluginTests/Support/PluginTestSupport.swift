@@ -86,7 +86,7 @@ func build(plugin: String, options: String, environment: [String: String] = [:],
     environment["K"] = "polyai-key"
     let loaded = ConfigLoader.load(yaml: configYAML(plugin: plugin, options: options), file: "p.yaml", environment: environment)
     var registry = IntegrationRegistry()
-    MappingIntegration.register(in: &registry)
+    MappingIntegration.register(in: &registry, clock: clock)
     StripeIntegration.register(in: &registry, clock: clock)
     HubSpotIntegration.register(in: &registry, clock: clock)
     TwilioIntegration.register(in: &registry)

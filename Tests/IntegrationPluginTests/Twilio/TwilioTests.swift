@@ -98,16 +98,53 @@ struct TwilioTests {
         }
     }
 
-    @Test("selected fields post a form with only those fields; the delivery id is the MessageSid with its status")
-    func fieldsAndDeliveryID() throws {
+    @Test("selected fields post a form with only those fields")
+    func fields() throws {
         let integration = try twilio(body: .fields(["From", "Body"]))
         let out = try integration.map(signed())
         #expect(text(out[0].body) == "Body=Yes%20please%2C%20REF-ABC12&From=%2B15005550006")
-        #expect(out[0].deliveryID == "SM123:received")
-        #expect(integration.deliveryID(for: signed()) == "SM123:received")
-        let callback = signed("MessageSid=SM9&MessageStatus=delivered&To=%2B1")
-        #expect(integration.deliveryID(for: callback) == "SM9:delivered")
-        #expect(integration.deliveryID(for: signed("Body=hi")) == nil)
+    }
+
+    @Test("the delivery id is a fingerprint of what Twilio signed: a re-send repeats it, a moved name/value boundary keeps it, another callback changes it")
+    func deliveryIDFromSignedContent() throws {
+        let integration = try twilio()
+        let first = try #require(integration.deliveryID(for: signed()))
+        #expect(first.hasPrefix("twilio:") && first.count == "twilio:".count + 64)
+        #expect(try integration.map(signed())[0].deliveryID == first)
+        #expect(integration.deliveryID(for: signed()) == first)
+        // "To=+1" + "Body=hi" signs as "Body" "hi" "To" "+1"; moving the boundary ("Bod" = "yhi") signs the same text.
+        let moved = signed("Bodyhi=&To=%2B1")
+        let original = signed("Body=hi&To=%2B1")
+        #expect(integration.verify(moved) == .accepted)
+        #expect(integration.deliveryID(for: moved) == integration.deliveryID(for: original))
+        #expect(integration.deliveryID(for: signed("MessageSid=SM9&MessageStatus=delivered")) != integration.deliveryID(for: signed("MessageSid=SM9&MessageStatus=sent")))
+        #expect(integration.deliveryID(for: signed(url: "https://hooks.example.com/hooks/twilio?cid=EXT-6")) != first)
+    }
+
+    /// A JSON webhook as Twilio signs it: `bodySHA256` in the URL, only the URL signed.
+    func signedJSON(_ body: String, contentType: String = "application/json", hashOf hashed: String? = nil) -> InboundEvent {
+        let hash = SignatureText.hexText(HMACDigest.sha256(Array((hashed ?? body).utf8)))
+        let url = "https://hooks.example.com/hooks/twilio?cid=EXT-5&bodySHA256=\(hash)"
+        let signature = base64HMAC(.sha1, key: Self.token, url)
+        return inbound(body, headers: [Header("Content-Type", contentType), Header("X-Twilio-Signature", signature)], url: url)
+    }
+
+    @Test("a signed URL with bodySHA256 is checked against the body whatever the Content-Type says")
+    func bodyHashFollowsTheSignedURL() throws {
+        let integration = try twilio()
+        let body = #"{"MessageSid":"SM1","cid":"EXT-5"}"#
+        #expect(integration.verify(signedJSON(body)) == .accepted)
+        #expect(integration.verify(signedJSON(body, contentType: "application/x-www-form-urlencoded")) == .accepted)
+        #expect(integration.verify(signedJSON(body, contentType: "text/plain")) == .accepted)
+        let swapped = signedJSON(#"{"MessageSid":"SM1","cid":"EXT-6"}"#, contentType: "application/x-www-form-urlencoded", hashOf: body)
+        #expect(integration.verify(swapped).reason?.contains("bodySHA256") == true)
+        let swappedJSON = signedJSON(#"{"cid":"EXT-6"}"#, hashOf: body)
+        #expect(integration.verify(swappedJSON).reason?.contains("bodySHA256") == true)
+        // Without bodySHA256 in the signed URL the body is read as the signed form, whatever the Content-Type.
+        let formAsJSON = signed("Body=hi&To=%2B1")
+        var relabelled = formAsJSON
+        relabelled.headers[0] = Header("Content-Type", "application/json")
+        #expect(integration.verify(relabelled) == .accepted)
     }
 
     @Test("options from YAML; a timestamp tolerance is not a Twilio option and is reported as unknown")

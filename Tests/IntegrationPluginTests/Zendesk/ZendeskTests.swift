@@ -44,8 +44,20 @@ struct ZendeskTests {
         #expect(out[0].idLocation == .payload("detail.external_id"))
         #expect(out[0].body == Array(Self.body.utf8))
         #expect(out[0].contentType == "application/json")
-        #expect(out[0].deliveryID == "8350205582")
-        #expect(integration.deliveryID(for: event) == "8350205582")
+        let identity = try #require(integration.deliveryID(for: event))
+        #expect(out[0].deliveryID == identity)
+        #expect(identity.hasPrefix("zendesk:"))
+    }
+
+    @Test("the delivery id comes from the signed timestamp and body: another invocation id does not make a replay new")
+    func deliveryIDFromSignedContent() throws {
+        let integration = try zendesk()
+        let original = signed()
+        var replayed = original
+        replayed.headers = replayed.headers.map { $0.name.lowercased() == "x-zendesk-webhook-invocation-id" ? Header($0.name, "999") : $0 }
+        #expect(integration.verify(replayed) == .accepted)
+        #expect(integration.deliveryID(for: replayed) == integration.deliveryID(for: original))
+        #expect(integration.deliveryID(for: signed(#"{"type":"x","detail":{"external_id":"EXT-10"}}"#)) != integration.deliveryID(for: original))
     }
 
     @Test("stale timestamps, a wrong secret, a tampered body and missing headers are rejected")

@@ -102,17 +102,32 @@ struct ConfigReaderTests {
         #expect(scalarDiagnostics.issues.map(\.description) == ["o.yaml:1:1: error: integrations.hooks.options: expected a mapping, found a single value"])
     }
 
-    @Test("durations accept ms, s, m, h with decimals and nothing else", arguments: [
+    @Test("durations accept ms, s, m, h, d with decimals and nothing else", arguments: [
         ("250ms", Duration.milliseconds(250)), ("10s", .seconds(10)), ("1.5s", .milliseconds(1500)),
-        ("55m", .seconds(3300)), ("1h", .seconds(3600)), ("0s", .zero),
+        ("55m", .seconds(3300)), ("1h", .seconds(3600)), ("0s", .zero), ("14d", .seconds(1_209_600)), ("0.5d", .seconds(43_200)),
     ])
     func durations(text: String, expected: Duration) {
         #expect(ConfigValueParser.duration(text) == expected)
     }
 
-    @Test("text that is not a duration is refused", arguments: ["10", "10 s", "-1s", "1d", "s", "1.s", ".5s", "1e3s", "99999999999h", ""])
+    @Test("text that is not a duration is refused", arguments: ["10", "10 s", "-1s", "1w", "d", "s", "1.s", ".5s", "1e3s", "99999999999h", "11575d", String(repeating: "9", count: 400) + "d", ""])
     func notDurations(text: String) {
         #expect(ConfigValueParser.duration(text) == nil)
+    }
+
+    @Test("an absurdly long duration is refused with its own message, without trapping")
+    func tooLongDurations() throws {
+        #expect(ConfigValueParser.duration("11574d") == .seconds(999_993_600))
+        for text in ["11575d", "99999999999h", String(repeating: "9", count: 400) + "d"] {
+            #expect(ConfigValueParser.isTooLongDuration(text))
+        }
+        #expect(!ConfigValueParser.isTooLongDuration("1w"))
+        let (reader, diagnostics) = try Self.options("ttl: 99999999999999d")
+        #expect(reader.duration("ttl") == nil)
+        reader.finish()
+        #expect(diagnostics.issues.map(\.description) == [
+            "o.yaml:1:6: error: integrations.hooks.options.ttl: expected a duration of at most 11574d (about 31 years)",
+        ])
     }
 
     @Test("sizes accept bytes, decimal and binary units", arguments: [

@@ -140,11 +140,11 @@ struct ConfigStructureErrorTests {
         let result = ConfigFixture.load(yaml)
         #expect(result.printed == [
             "/srv/switchboard/q.yaml:2:11: error: polyai.region: expected one of: us-1, uk-1, euw-1",
-            "/srv/switchboard/q.yaml:4:19: error: shutdown_timeout: expected a duration such as 250ms, 10s, 1.5s, 55m or 1h",
+            "/srv/switchboard/q.yaml:4:19: error: shutdown_timeout: expected a duration such as 250ms, 10s, 1.5s, 55m, 1h or 14d",
             "/srv/switchboard/q.yaml:6:3: error: integrations.Payments: integration names may use only a-z, 0-9, '_' and '-'",
             "/srv/switchboard/q.yaml:8:17: error: integrations.Payments.project_id: must not be empty",
             "/srv/switchboard/q.yaml:10:28: error: integrations.Payments.retry.max_attempts: expected a positive integer",
-            "/srv/switchboard/q.yaml:10:37: error: integrations.Payments.retry.base: expected a duration such as 250ms, 10s, 1.5s, 55m or 1h",
+            "/srv/switchboard/q.yaml:10:37: error: integrations.Payments.retry.base: expected a duration such as 250ms, 10s, 1.5s, 55m, 1h or 14d",
             "/srv/switchboard/q.yaml:11:17: error: integrations.Payments.rate_limit: expected a rate such as 200/s, 1000/m or 10/h",
             "/srv/switchboard/q.yaml:13:22: error: routes[0].from.webhook: a webhook path starts with '/', such as /hooks/stripe",
             "/srv/switchboard/q.yaml:14:9: error: routes[0].to: no integration is named 'payment' (did you mean 'Payments'?)",

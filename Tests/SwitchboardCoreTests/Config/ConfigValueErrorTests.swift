@@ -72,13 +72,13 @@ struct ConfigValueErrorTests {
 
             shutdown_timeout: 10 s
             webhook: { max_body: 1 MB }
-            journal: { dedup_window: 1d, capacity: 0 }
+            journal: { dedup_window: 1w, capacity: 0 }
             """
         let result = ConfigFixture.load(yaml)
         #expect(result.printed == [
-            "/srv/switchboard/q.yaml:12:19: error: shutdown_timeout: expected a duration such as 250ms, 10s, 1.5s, 55m or 1h",
+            "/srv/switchboard/q.yaml:12:19: error: shutdown_timeout: expected a duration such as 250ms, 10s, 1.5s, 55m, 1h or 14d",
             "/srv/switchboard/q.yaml:13:22: error: webhook.max_body: expected a size such as 1048576, 64KB, 512KiB or 1MiB",
-            "/srv/switchboard/q.yaml:14:26: error: journal.dedup_window: expected a duration such as 250ms, 10s, 1.5s, 55m or 1h",
+            "/srv/switchboard/q.yaml:14:26: error: journal.dedup_window: expected a duration such as 250ms, 10s, 1.5s, 55m, 1h or 14d",
             "/srv/switchboard/q.yaml:14:40: error: journal.capacity: expected an integer from 1 to 100000000",
         ])
         let rate = ConfigFixture.load(ConfigFixture.minimal.replacingOccurrences(

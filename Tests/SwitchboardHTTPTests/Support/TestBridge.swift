@@ -2,8 +2,12 @@ import Foundation
 import Logging
 import SwitchboardCore
 import SwitchboardHTTP
+import HubSpot
 import Mapping
+import Salesforce
 import Stripe
+import Twilio
+import Zendesk
 
 /// A whole bridge (journal, lanes, webhook and admin listeners on port 0) built from YAML, posting to `baseURL`.
 struct TestBridge {
@@ -39,14 +43,23 @@ struct TestBridge {
     static let key = "sk-bridge-test-9f8e7d6c5b4a"
 
     /// Builds the bridge; `extra` replaces the built integrations by name (test integrations).
-    init(yaml: String, directory: String, extra: [String: any Integration] = [:], clock: any DeliveryClock = SystemDeliveryClock()) throws {
-        let loaded = ConfigLoader.load(yaml: yaml, file: directory + "/switchboard.yaml", environment: ["TEST_KEY_BOOKINGS": Self.key])
+    init(
+        yaml: String, directory: String, extra: [String: any Integration] = [:], clock: any DeliveryClock = SystemDeliveryClock(),
+        environment: [String: String] = [:]
+    ) throws {
+        let loaded = ConfigLoader.load(
+            yaml: yaml, file: directory + "/switchboard.yaml", environment: environment.merging(["TEST_KEY_BOOKINGS": Self.key]) { $1 }
+        )
         guard let config = loaded.config else {
             throw TestFailure("config did not load: \(loaded.issues)")
         }
         var registry = IntegrationRegistry()
         MappingIntegration.register(in: &registry)
         StripeIntegration.register(in: &registry)
+        HubSpotIntegration.register(in: &registry, clock: clock)
+        TwilioIntegration.register(in: &registry)
+        SalesforceIntegration.register(in: &registry)
+        ZendeskIntegration.register(in: &registry, clock: clock)
         let diagnostics = ConfigDiagnostics()
         var integrations = registry.build(config, diagnostics: diagnostics)
         integrations.merge(extra) { _, new in new }
@@ -103,4 +116,44 @@ func httpRequest(_ client: CurlHTTPClient, _ url: String, method: String = "POST
     var request = HTTPClientRequest(url: url, headers: headers.map { HTTPHeader($0.0, $0.1) }, body: Array(body.utf8), timeout: .seconds(10))
     request.method = method
     return try await client.send(request)
+}
+
+/// What the `curl` command-line client printed: the status line's code and the body.
+struct CurlReply {
+    var status: Int
+    var body: String
+}
+
+/// Sends one request with the real `curl` binary (its own `Host`, its own header casing and framing), as a
+/// provider's HTTP client would; `--data-binary` keeps the body byte for byte. Runs on a thread of its own, so
+/// waiting for curl never holds one of the few cooperative threads the listener needs to answer.
+func curl(_ url: String, body: String, headers: [(String, String)], extra: [String] = []) async throws -> CurlReply {
+    let headers = headers.map { [$0.0, $0.1] }
+    return try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread {
+            continuation.resume(with: Result { try curlBlocking(url, body: body, headers: headers.map { ($0[0], $0[1]) }, extra: extra) })
+        }
+    }
+}
+
+private func curlBlocking(_ url: String, body: String, headers: [(String, String)], extra: [String]) throws -> CurlReply {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+    var arguments = ["-s", "-o", "-", "-w", "\n%{http_code}", "--max-time", "10", "--noproxy", "*", "-X", "POST", "--data-binary", "@-"]
+    for (name, value) in headers { arguments += ["-H", "\(name): \(value)"] }
+    process.arguments = arguments + extra + [url]
+    let input = Pipe()
+    let output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    try process.run()
+    input.fileHandleForWriting.write(Data(body.utf8))
+    try input.fileHandleForWriting.close()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let text = String(decoding: data, as: UTF8.self)
+    guard let newline = text.lastIndex(of: "\n"), let status = Int(text[text.index(after: newline)...]) else {
+        throw TestFailure("curl printed no status: \(text)")
+    }
+    return CurlReply(status: status, body: String(text[..<newline]))
 }

@@ -1,13 +1,12 @@
-import SwitchboardCore
-
 /// Turns an inbound event's metadata (source, headers, query, URL) into journal bytes and back.
 ///
 /// Layout: a version byte, then length-prefixed UTF-8 strings: source kind, path or topic, request URL, the
 /// header count and pairs, the query count and pairs. Small, versioned, and no JSON encoder on the hot path.
-enum InboundEventCodec {
+public enum InboundEventCodec {
     private static let version: UInt8 = 1
 
-    static func encodeMetadata(_ event: InboundEvent) -> [UInt8] {
+    /// The journal bytes for an event's metadata (everything but the body, route and arrival time).
+    public static func encodeMetadata(_ event: InboundEvent) -> [UInt8] {
         var out: [UInt8] = [version]
         out.reserveCapacity(256)
         switch event.source {
@@ -25,7 +24,7 @@ enum InboundEventCodec {
     }
 
     /// Rebuilds the event from a journal entry; nil when the metadata is unreadable.
-    static func decode(route: String, metadata: [UInt8], body: [UInt8], receivedAtMillis: Int64) -> InboundEvent? {
+    public static func decode(route: String, metadata: [UInt8], body: [UInt8], receivedAtMillis: Int64) -> InboundEvent? {
         var reader = Reader(bytes: metadata)
         guard reader.byte() == version,
               let kind = reader.string(), let place = reader.string(), let url = reader.string(),

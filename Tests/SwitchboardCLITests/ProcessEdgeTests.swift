@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+import Testing
+import SwitchboardHTTP
+
+@Suite("switchboard run as a process: proxies from the environment, hostile text in logs")
+struct ProcessEdgeTests {
+    static func directory() throws -> String {
+        let directory = NSTemporaryDirectory() + "switchboard-edge-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    @Test("http_proxy, https_proxy and ALL_PROXY in the environment are ignored without polyai.proxy: deliveries go direct")
+    func proxyEnvironmentIgnored() async throws {
+        let directory = try Self.directory()
+        let client = CurlHTTPClient(logger: Logger(label: "test"))
+        defer { client.shutdown() }
+        let (sandbox, sandboxURL) = try await CrashRecoveryTests.startSandbox(directory: directory)
+        let minted = try await client.send(HTTPClientRequest(
+            url: sandboxURL + "/sandbox/conversations", headers: [HTTPHeader("Content-Type", "application/json")],
+            body: Array(#"{"account_id":"ws-sandbox","project_id":"PROJECT-CRASH"}"#.utf8)
+        ))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(minted.body)) as? [String: Any])
+        let conversation = try #require(object["conversation_id"] as? String)
+        let eventID = try #require(object["external_event_id"] as? String)
+
+        // Every proxy variable points at a closed port: a client that honoured them could deliver nothing.
+        let proxy = "http://127.0.0.1:9"
+        let environment = ["http_proxy": proxy, "HTTP_PROXY": proxy, "https_proxy": proxy, "HTTPS_PROXY": proxy, "ALL_PROXY": proxy, "all_proxy": proxy]
+        let config = try CrashRecoveryTests.writeConfig(directory: directory, endpoint: sandboxURL)
+        let process = try SwitchboardProcess(["run", "--config", config], environment: environment)
+        let webhook = try await CrashRecoveryTests.webhookAddress(process)
+        let response = try await client.send(HTTPClientRequest(
+            url: webhook + "/hooks/bookings", headers: [HTTPHeader("Content-Type", "application/json")],
+            body: Array(#"{"cid":"\#(eventID)","via":"direct"}"#.utf8)
+        ))
+        #expect(response.status == 202)
+        let arrived = await waitFor(seconds: 30) {
+            guard let view = try? await client.send(HTTPClientRequest(url: sandboxURL + "/sandbox/conversations/\(conversation)", method: "GET")) else { return false }
+            return String(decoding: view.body, as: UTF8.self).contains("direct")
+        }
+        #expect(arrived, "not delivered directly; log:\n\(process.log)")
+        process.signal(SIGTERM)
+        #expect(await process.waitForExit() == 0)
+        sandbox.signal(SIGTERM)
+        _ = await sandbox.waitForExit()
+    }
+
+    @Test("an event id full of control characters cannot forge a log line or reach the terminal as an escape sequence")
+    func hostileTextInLogs() async throws {
+        let directory = try Self.directory()
+        let client = CurlHTTPClient(logger: Logger(label: "test"))
+        defer { client.shutdown() }
+        let (sandbox, sandboxURL) = try await CrashRecoveryTests.startSandbox(directory: directory)
+        let config = try CrashRecoveryTests.writeConfig(directory: directory, endpoint: sandboxURL)
+        let process = try SwitchboardProcess(["run", "--config", config])
+        let webhook = try await CrashRecoveryTests.webhookAddress(process)
+        // The sandbox refuses the unknown id (400): the outcome's log line carries it as the ordering key.
+        let hostile = #"EVIL\r\nts=2026 level=critical msg=\"forged\"\u001b[2J\u2028\u009b31m"#
+        let response = try await client.send(HTTPClientRequest(
+            url: webhook + "/hooks/bookings", headers: [HTTPHeader("Content-Type", "application/json")],
+            body: Array(#"{"cid":"\#(hostile)"}"#.utf8)
+        ))
+        #expect(response.status == 202)
+        let line = await process.waitForLine(containing: "EVIL", seconds: 30)
+        #expect(line != nil, "\(process.log)")
+        let log = process.log
+        #expect(!log.contains("\u{1B}"), "an escape character reached the log")
+        #expect(!log.contains("\u{2028}") && !log.contains("\u{9B}"))
+        #expect(!log.split(separator: "\n").contains { $0.hasPrefix("ts=2026 level=critical") }, "a forged line: \(log)")
+        #expect(!log.contains("\r\nts=2026"))
+        #expect(line?.contains(#"\r\n"#) == true)
+        process.signal(SIGTERM)
+        #expect(await process.waitForExit() == 0)
+        sandbox.signal(SIGTERM)
+        _ = await sandbox.waitForExit()
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import Testing
+import SwitchboardCore
+import SwitchboardHTTP
+
+/// Every provider's webhook as its own HTTP client sends it: the real `curl` binary against the running listener,
+/// with curl's own `Host` (which HTTP/1 carries as the request's authority, not as a header field).
+@Suite("Genuine provider requests through the running listener")
+struct GenuineRequestTests {
+    static let hubspotSecret = "hubspot-client-secret-0001"
+    static let twilioToken = "twilio-auth-token-0002"
+    static let stripeSecret = "whsec_stripe_0003"
+    static let zendeskSecret = "zendesk-signing-secret-0004"
+
+    static func yaml(endpoint: String, journal: String, webhook: String = "{}") -> String {
+        let key = "key: { env: TEST_KEY_BOOKINGS, agents: [PROJECT-TEST], permissions: [external_events], expires: 2099-01-01 }"
+        func integration(_ name: String, _ plugin: String, _ options: String) -> String {
+            """
+              \(name):
+                plugin: \(plugin)
+                project_id: PROJECT-TEST
+                \(key.replacingOccurrences(of: "TEST_KEY_BOOKINGS", with: "TEST_KEY_\(name.uppercased())"))
+                options: \(options)
+                retry: { max_attempts: 5, base: 50ms, cap: 200ms, deadline: 55m }
+            """
+        }
+        return """
+        polyai:
+          endpoint: \(endpoint)
+          account_id: ws-test
+        listen: 127.0.0.1:0
+        admin: 127.0.0.1:0
+        journal: \(journal)
+        webhook: \(webhook)
+        integrations:
+        \(integration("hubspot", "hubspot", #"{ signing_secret: "${HUBSPOT_SECRET}" }"#))
+        \(integration("twilio", "twilio", #"{ signing_secret: "${TWILIO_TOKEN}" }"#))
+        \(integration("stripe", "stripe", #"{ signing_secret: "${STRIPE_SECRET}" }"#))
+        \(integration("zendesk", "zendesk", #"{ signing_secret: "${ZENDESK_SECRET}" }"#))
+        \(integration("salesforce", "salesforce", "{ organization_ids: [00D5g000004ABCD] }"))
+        routes:
+          - { from: { webhook: /hooks/hubspot }, to: hubspot }
+          - { from: { webhook: /hooks/twilio }, to: twilio }
+          - { from: { webhook: /hooks/stripe }, to: stripe }
+          - { from: { webhook: /hooks/zendesk }, to: zendesk }
+          - { from: { webhook: /hooks/salesforce }, to: salesforce }
+        """
+    }
+
+    static let environment = [
+        "HUBSPOT_SECRET": hubspotSecret, "TWILIO_TOKEN": twilioToken, "STRIPE_SECRET": stripeSecret, "ZENDESK_SECRET": zendeskSecret,
+        "TEST_KEY_HUBSPOT": "sk-test-hubspot-0000000001", "TEST_KEY_TWILIO": "sk-test-twilio-0000000002",
+        "TEST_KEY_STRIPE": "sk-test-stripe-0000000003", "TEST_KEY_ZENDESK": "sk-test-zendesk-0000000004",
+        "TEST_KEY_SALESFORCE": "sk-test-salesforce-000005",
+    ]
+
+    static func start(_ sink: ScriptedSink, webhook: String = "{}") async throws -> TestBridge {
+        let base = try await sink.start()
+        return try TestBridge(
+            yaml: yaml(endpoint: base, journal: temporaryDirectory(), webhook: webhook), directory: temporaryDirectory(), environment: environment
+        )
+    }
+
+    static func base64(_ digest: HMACDigest, key: String, _ message: [UInt8]) -> String {
+        Data(digest.code(key: Array(key.utf8), message: message)).base64EncodedString()
+    }
+
+    static var nowMillis: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    @Test("HubSpot v3 signed over the URL curl called (its own Host) is accepted and delivered; tampered, 401")
+    func hubspot() async throws {
+        let sink = ScriptedSink()
+        defer { sink.stop() }
+        let bridge = try await Self.start(sink)
+        let url = await bridge.webhookURL + "/hooks/hubspot?portal=62515"
+        let body = #"[{"eventId":100,"subscriptionType":"contact.propertyChange","propertyName":"polyai_cid","propertyValue":"EXT-HS-1"}]"#
+        let timestamp = String(Self.nowMillis)
+        let signature = Self.base64(.sha256, key: Self.hubspotSecret, Array(("POST" + url + body + timestamp).utf8))
+        let headers = [("Content-Type", "application/json"), ("X-HubSpot-Signature-v3", signature), ("X-HubSpot-Request-Timestamp", timestamp)]
+
+        #expect(try await curl(url, body: body, headers: headers).status == 202)
+        #expect(await sink.waitForAccepted(1))
+        #expect(sink.accepted.first?.bodyText.contains("EXT-HS-1") == true)
+        #expect(try await curl(url, body: body.replacingOccurrences(of: "EXT-HS-1", with: "EXT-HS-2"), headers: headers).status == 401)
+        await bridge.stop()
+    }
+
+    @Test("Twilio signed over the URL curl called and the sorted form is accepted with empty TwiML; tampered, 401")
+    func twilio() async throws {
+        let sink = ScriptedSink()
+        defer { sink.stop() }
+        let bridge = try await Self.start(sink)
+        let url = await bridge.webhookURL + "/hooks/twilio?cid=EXT-TW-1"
+        let body = "MessageSid=SM100&From=%2B15005550006&Body=Yes+please&MessageStatus=received"
+        let sorted = FormBody.parse(Array(body.utf8)).sorted { $0.name < $1.name }.map { $0.name + $0.value }.joined()
+        let signature = Self.base64(.sha1, key: Self.twilioToken, Array((url + sorted).utf8))
+        let headers = [("Content-Type", "application/x-www-form-urlencoded"), ("X-Twilio-Signature", signature)]
+
+        let reply = try await curl(url, body: body, headers: headers)
+        #expect(reply.status == 200)
+        #expect(reply.body.contains("<Response></Response>"))
+        #expect(await sink.waitForAccepted(1))
+        #expect(sink.accepted.first?.eventID == "EXT-TW-1")
+        #expect(try await curl(url, body: body.replacingOccurrences(of: "please", with: "never"), headers: headers).status == 401)
+        await bridge.stop()
+    }
+
+    @Test("Stripe and Zendesk signed as documented are accepted through curl; tampered, 401")
+    func stripeAndZendesk() async throws {
+        let sink = ScriptedSink()
+        defer { sink.stop() }
+        let bridge = try await Self.start(sink)
+        let base = await bridge.webhookURL
+
+        let stripeBody = #"{"id":"evt_1","type":"payment_intent.succeeded","data":{"object":{"metadata":{"cid":"EXT-ST-1"}}}}"#
+        let t = String(Self.nowMillis / 1000)
+        let mac = HMACDigest.sha256.code(key: Array(Self.stripeSecret.utf8), message: Array("\(t).\(stripeBody)".utf8))
+        let stripeHeaders = [("Content-Type", "application/json"), ("Stripe-Signature", "t=\(t),v1=" + SignatureText.hexText(mac))]
+        #expect(try await curl(base + "/hooks/stripe", body: stripeBody, headers: stripeHeaders).status == 202)
+        #expect(try await curl(base + "/hooks/stripe", body: stripeBody + " ", headers: stripeHeaders).status == 401)
+
+        let zendeskBody = #"{"type":"zen:event-type:ticket.created","detail":{"external_id":"EXT-ZD-1"}}"#
+        let stamp = ISO8601DateFormatter().string(from: Date())
+        let zendeskHeaders = [
+            ("Content-Type", "application/json"),
+            ("X-Zendesk-Webhook-Signature", Self.base64(.sha256, key: Self.zendeskSecret, Array((stamp + zendeskBody).utf8))),
+            ("X-Zendesk-Webhook-Signature-Timestamp", stamp),
+        ]
+        #expect(try await curl(base + "/hooks/zendesk", body: zendeskBody, headers: zendeskHeaders).status == 202)
+        #expect(try await curl(base + "/hooks/zendesk", body: zendeskBody.replacingOccurrences(of: "ZD-1", with: "ZD-2"), headers: zendeskHeaders).status == 401)
+
+        #expect(await sink.waitForAccepted(2))
+        #expect(Set(sink.accepted.compactMap(\.eventID)) == ["EXT-ST-1", "EXT-ZD-1"])
+        await bridge.stop()
+    }
+
+    @Test("X-Forwarded-Host and -Proto are ignored unless trust_forwarded_headers is on")
+    func forwardedHeaders() async throws {
+        for trusted in [false, true] {
+            let sink = ScriptedSink()
+            defer { sink.stop() }
+            let bridge = try await Self.start(sink, webhook: "{ trust_forwarded_headers: \(trusted) }")
+            let direct = await bridge.webhookURL + "/hooks/twilio?cid=EXT-FW"
+            let forwarded = "https://hooks.example.com/hooks/twilio?cid=EXT-FW"
+            let body = "MessageSid=SM7&Body=hi"
+            let sorted = "BodyhiMessageSidSM7"
+            func headers(signing url: String) -> [(String, String)] {
+                [
+                    ("Content-Type", "application/x-www-form-urlencoded"),
+                    ("X-Twilio-Signature", Self.base64(.sha1, key: Self.twilioToken, Array((url + sorted).utf8))),
+                    ("X-Forwarded-Proto", "https"), ("X-Forwarded-Host", "hooks.example.com"),
+                ]
+            }
+            let signedDirect = try await curl(direct, body: body, headers: headers(signing: direct)).status
+            let signedForwarded = try await curl(direct, body: body, headers: headers(signing: forwarded)).status
+            #expect(signedDirect == (trusted ? 401 : 200), "trusted: \(trusted)")
+            #expect(signedForwarded == (trusted ? 200 : 401), "trusted: \(trusted)")
+            await bridge.stop()
+        }
+    }
+}
