@@ -47,7 +47,7 @@ struct ProcessEdgeTests {
         _ = await sandbox.waitForExit()
     }
 
-    @Test("an event id full of control characters cannot forge a log line or reach the terminal as an escape sequence")
+    @Test("an event id with line separators and bidi controls cannot forge a log line or reorder what a terminal shows")
     func hostileTextInLogs() async throws {
         let directory = try Self.directory()
         let client = CurlHTTPClient(logger: Logger(label: "test"))
@@ -56,21 +56,20 @@ struct ProcessEdgeTests {
         let config = try CrashRecoveryTests.writeConfig(directory: directory, endpoint: sandboxURL)
         let process = try SwitchboardProcess(["run", "--config", config])
         let webhook = try await CrashRecoveryTests.webhookAddress(process)
-        // The sandbox refuses the unknown id (400): the outcome's log line carries it as the ordering key.
-        let hostile = #"EVIL\r\nts=2026 level=critical msg=\"forged\"\u001b[2J\u2028\u009b31m"#
+        // C0/C1 controls are refused in ids at intake (bad_payload); U+2028 and bidi overrides are not controls and
+        // reach the outcome's log line as the ordering key (the sandbox refuses the unknown id with 400).
+        let hostile = #"EVIL ts=2026 level=critical msg=forged ‮gnp.exe⁦"#
         let response = try await client.send(HTTPClientRequest(
             url: webhook + "/hooks/bookings", headers: [HTTPHeader("Content-Type", "application/json")],
             body: Array(#"{"cid":"\#(hostile)"}"#.utf8)
         ))
         #expect(response.status == 202)
         let line = await process.waitForLine(containing: "EVIL", seconds: 30)
-        #expect(line != nil, "\(process.log)")
+        #expect(line?.contains(#"EVIL\u{2028}ts=2026"#) == true, "\(process.log)")
         let log = process.log
-        #expect(!log.contains("\u{1B}"), "an escape character reached the log")
-        #expect(!log.contains("\u{2028}") && !log.contains("\u{9B}"))
-        #expect(!log.split(separator: "\n").contains { $0.hasPrefix("ts=2026 level=critical") }, "a forged line: \(log)")
-        #expect(!log.contains("\r\nts=2026"))
-        #expect(line?.contains(#"\r\n"#) == true)
+        for raw in ["\u{2028}", "\u{2029}", "\u{202E}", "\u{2066}", "\u{1B}"] {
+            #expect(!log.contains(raw), "a raw \(raw.unicodeScalars.first!.value) reached the log")
+        }
         process.signal(SIGTERM)
         #expect(await process.waitForExit() == 0)
         sandbox.signal(SIGTERM)

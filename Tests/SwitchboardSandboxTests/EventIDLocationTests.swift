@@ -115,6 +115,23 @@ struct EventIDLocationTests {
         }
     }
 
+    @Test("an XML id is found past comments, CDATA and attributes holding '>'; a document with a DTD is not searched")
+    func xmlStructure() async throws {
+        try await withSandbox(try standardOptions()) { client in
+            let minted = try await client.startConversation()
+            let body = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <e note="a > b"><!-- <cid>decoy</cid> --><x><![CDATA[<cid>decoy</cid>]]></x><cid>\(minted.externalEventID)</cid></e>
+                """
+            let found = try await client.postEvent(contentType: "application/xml", body: body)
+            #expect(found.status == 201)
+            let withDTD = "<!DOCTYPE e [<!ENTITY id \"\(minted.externalEventID)\">]><e><cid>&id;</cid></e>"
+            let refused = try await client.postEvent(contentType: "application/xml", body: withDTD)
+            #expect(refused.status == 400)
+            #expect(refused.errorMessage == "External event id not found in request")
+        }
+    }
+
     @Test("XML entities and CDATA in the id element are decoded")
     func xmlEntities() async throws {
         try await withSandbox(try standardOptions()) { client in

@@ -73,7 +73,17 @@ private let schemaText = #"""
         "max_depth": { "type": "integer", "minimum": 1, "maximum": 64, "description": "Nesting depth of a JSON body (400 past it); default 64." },
         "read_timeout": { "$ref": "#/$defs/duration", "description": "Time a client has to send a whole request, and an idle connection is kept; default 10s." },
         "max_connections": { "type": "integer", "minimum": 1, "maximum": 1000000, "description": "Connections held at once; default 1024." },
-        "trust_forwarded_headers": { "type": "boolean", "description": "Believe X-Forwarded-Proto/-Host when rebuilding the signed URL (only behind a proxy that sets them); default false." }
+        "trust_forwarded_headers": { "type": "boolean", "description": "Believe X-Forwarded-Proto/-Host when rebuilding the signed URL (only behind a proxy that sets them); default false." },
+        "tls": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": ["cert_file", "key_file"],
+          "description": "Serve HTTPS on the listener itself; both files are re-read when they change.",
+          "properties": {
+            "cert_file": { "type": "string", "minLength": 1, "description": "PEM certificate chain." },
+            "key_file": { "type": "string", "minLength": 1, "description": "PEM private key." }
+          }
+        }
       }
     },
     "log": {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Settings of the webhook listener: `webhook: { max_body: 1MiB, max_headers: 100, read_timeout: 10s, … }`.
 ///
 /// Every limit has a clear reply: a body too large gets `413`, too many or too large headers `431`, too many query
@@ -28,6 +30,22 @@ public struct WebhookConfig: Sendable, Hashable {
     /// Whether `X-Forwarded-Proto` and `X-Forwarded-Host` are believed when the URL a provider signed is rebuilt.
     /// Only behind a proxy that sets them: otherwise any caller could choose the URL that is verified.
     public var trustForwardedHeaders: Bool
+    /// HTTPS on the listener itself (`webhook.tls`); nil for plain HTTP behind a TLS-terminating proxy.
+    public var tls: TLSFiles?
+
+    /// A PEM certificate chain and its private key, re-read when either file changes.
+    public struct TLSFiles: Sendable, Hashable {
+        /// The certificate chain (PEM), absolute.
+        public var certFile: String
+        /// The private key (PEM), absolute.
+        public var keyFile: String
+
+        /// Names the two files.
+        public init(certFile: String, keyFile: String) {
+            self.certFile = certFile
+            self.keyFile = keyFile
+        }
+    }
 
     /// Creates webhook settings.
     public init(
@@ -39,7 +57,8 @@ public struct WebhookConfig: Sendable, Hashable {
         maxDepth: Int = 64,
         readTimeout: Duration = .seconds(10),
         maxConnections: Int = 1024,
-        trustForwardedHeaders: Bool = false
+        trustForwardedHeaders: Bool = false,
+        tls: TLSFiles? = nil
     ) {
         self.maxBodyBytes = maxBodyBytes
         self.maxHeaders = maxHeaders
@@ -50,6 +69,7 @@ public struct WebhookConfig: Sendable, Hashable {
         self.readTimeout = readTimeout
         self.maxConnections = maxConnections
         self.trustForwardedHeaders = trustForwardedHeaders
+        self.tls = tls
     }
 }
 
@@ -75,8 +95,35 @@ extension WebhookConfig {
                 context.diagnostics.error("expected a read timeout from 100ms to 1h", at: node)
             }
         }
+        if let tls = reader.mapping("tls") {
+            result.tls = readTLS(tls, context)
+        }
         reader.finish()
         return context.hasErrors(since: mark) ? nil : result
+    }
+
+    /// Reads `tls: { cert_file, key_file }`; both files must exist and hold PEM text (parsed fully at start).
+    private static func readTLS(_ reader: ConfigReader, _ context: ConfigContext) -> TLSFiles? {
+        let certNode = reader.value("cert_file", required: true)
+        let keyNode = reader.value("key_file", required: true)
+        reader.finish()
+        func pemFile(_ node: ConfigNode?, _ what: String) -> String? {
+            guard let node, let path = node.string(context.diagnostics) else { return nil }
+            let absolute = context.absolute(path)
+            guard let data = FileManager.default.contents(atPath: absolute) else {
+                context.diagnostics.error("cannot read the \(what) file \(TextEscaping.quoted(absolute, limit: 200))", at: node)
+                return nil
+            }
+            guard data.range(of: Data("-----BEGIN ".utf8)) != nil else {
+                context.diagnostics.error("the \(what) file is not PEM (no -----BEGIN line)", at: node)
+                return nil
+            }
+            return absolute
+        }
+        let cert = pemFile(certNode, "certificate")
+        let key = pemFile(keyNode, "private key")
+        guard let cert, let key else { return nil }
+        return TLSFiles(certFile: cert, keyFile: key)
     }
 
     private static func size(_ reader: ConfigReader, _ key: String, within range: ClosedRange<Int>, _ words: String) -> Int? {

@@ -5,7 +5,8 @@ extension XMLBody {
     public struct Element: Sendable {
         /// The name as written, with its prefix (`sf:Id`).
         public var name: String
-        /// The attributes as written (names with prefixes), values decoded.
+        /// The attributes (names with prefixes), values decoded: namespace declarations (`xmlns`, `xmlns:sf`) first,
+        /// then the others, each in the order written.
         public var attributes: [Header]
         /// The child elements in document order.
         public var children: [Element]

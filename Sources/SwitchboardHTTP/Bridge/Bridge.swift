@@ -79,7 +79,7 @@ public final class Bridge: Sendable {
             routes: SwitchboardCore.Router(routes: config.routes), pipeline: pipeline, journal: journal,
             settings: config.webhook, clock: clock, logger: logger, intake: WebhookIntake()
         )
-        let webhook = WebhookServer(host: config.listen.host, port: config.listen.port, responder: responder, logger: logger)
+        let webhook = try WebhookServer(host: config.listen.host, port: config.listen.port, responder: responder, logger: logger)
         var expiries: [String: Date] = [:]
         var watched: [KeyRotation.Watched] = []
         for integration in config.integrations {

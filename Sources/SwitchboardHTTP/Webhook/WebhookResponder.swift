@@ -57,7 +57,7 @@ public struct WebhookResponder: HTTPResponder {
             query: request.uri.query.map { FormBody.parse(Substring($0)) } ?? [],
             body: bytes,
             receivedAtMillis: clock.nowMillis(),
-            requestURL: RequestURL.rebuild(request, trustForwardedHeaders: settings.trustForwardedHeaders),
+            requestURL: RequestURL.rebuild(request, trustForwardedHeaders: settings.trustForwardedHeaders, scheme: settings.tls == nil ? "http" : "https"),
             method: request.method.rawValue
         )
         if let refusal = WebhookLimits.checkBody(of: event, settings: settings) { return refuse(refusal, target) }

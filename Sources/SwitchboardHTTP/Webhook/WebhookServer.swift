@@ -11,13 +11,18 @@ public struct WebhookServer: Service {
     private let host: String
     private let requestedPort: Int
     private let responder: WebhookResponder
+    private let tls: ListenerTLS?
     private let logger: Logger
+    /// How often the TLS certificate and key files are checked for a change.
+    private static let tlsCheckInterval: Duration = .seconds(2)
 
-    /// Makes the listener; nothing is bound before `run()`.
-    public init(host: String, port: Int, responder: WebhookResponder, logger: Logger) {
+    /// Makes the listener and loads its certificate when `webhook.tls` is set (throwing when it cannot be used);
+    /// nothing is bound before `run()`.
+    public init(host: String, port: Int, responder: WebhookResponder, logger: Logger) throws {
         self.host = host
         self.requestedPort = port
         self.responder = responder
+        self.tls = try responder.settings.tls.map { files throws(ListenerTLSError) in try ListenerTLS(files) }
         self.logger = logger
     }
 
@@ -35,9 +40,15 @@ public struct WebhookServer: Service {
             additionalChannelHandlers: [RequestReadDeadline(timeout: readTimeout)],
             httpDecoderConfiguration: decoder
         )
+        let server: HTTPServerBuilder
+        if let tls {
+            server = HTTPServerBuilder { responder in TLSListenerChannel(base: HTTP1Channel(responder: responder, configuration: channel), tls: tls) }
+        } else {
+            server = .http1(configuration: channel)
+        }
         let app = Application(
             responder: responder,
-            server: .http1(configuration: channel),
+            server: server,
             configuration: .init(
                 address: .hostname(host, port: requestedPort), serverName: "switchboard",
                 availableConnectionsDelegate: MaximumAvailableConnections(settings.maxConnections)
@@ -46,8 +57,22 @@ public struct WebhookServer: Service {
             logger: logger
         )
         let intake = responder.intake
+        let tls = self.tls
+        let logger = self.logger
         try await withGracefulShutdownHandler {
-            try await app.run()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await app.run() }
+                if let tls {
+                    group.addTask {
+                        while (try? await Task.sleep(for: Self.tlsCheckInterval)) != nil {
+                            tls.reloadIfChanged(logger: logger)
+                        }
+                    }
+                }
+                // The listener ending (shutdown or failure) ends the certificate watch too.
+                try await group.next()
+                group.cancelAll()
+            }
         } onGracefulShutdown: {
             intake.close()
         }

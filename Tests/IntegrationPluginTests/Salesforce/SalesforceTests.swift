@@ -101,6 +101,62 @@ struct SalesforceTests {
         #expect(byRecord.map(\.eventID) == ["0065g00000XYZ0AAA", "0065g00000XYZ1AAA"])
     }
 
+    /// An Outbound Message in the shape Salesforce documents and sends: one Case notification, CRLF line ends,
+    /// entity and CDATA text, `xsi:nil` and the enterprise-namespaced record.
+    static let caseMessage = """
+        <?xml version="1.0" encoding="UTF-8"?>\r
+        <soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\r
+         <soapenv:Body>\r
+          <notifications xmlns="http://soap.sforce.com/2005/09/outbound">\r
+           <OrganizationId>\(org18)</OrganizationId>\r
+           <ActionId>04k5g000000XYZWAA4</ActionId>\r
+           <SessionId xsi:nil="true"/>\r
+           <EnterpriseUrl>https://acme.my.salesforce.com/services/Soap/c/59.0/00D5g000004ABCD</EnterpriseUrl>\r
+           <PartnerUrl>https://acme.my.salesforce.com/services/Soap/u/59.0/00D5g000004ABCD</PartnerUrl>\r
+           <Notification>\r
+            <Id>04l5g00000DEFGHAA1</Id>\r
+            <sObject xsi:type="sf:Case" xmlns:sf="urn:sobject.enterprise.soap.sforce.com">\r
+             <sf:Id>5005g00000QRSTUAA2</sf:Id>\r
+             <sf:CaseNumber>00001026</sf:CaseNumber>\r
+             <sf:PolyAI_CID__c>CID-7f3a</sf:PolyAI_CID__c>\r
+             <sf:Subject>Refund &amp; callback &#8211; &quot;urgent&quot;</sf:Subject>\r
+             <sf:Description><![CDATA[Caller said: <b>twice</b> & hung up]]></sf:Description>\r
+             <sf:ClosedDate xsi:nil="true"/>\r
+            </sObject>\r
+           </Notification>\r
+          </notifications>\r
+         </soapenv:Body>\r
+        </soapenv:Envelope>\r
+
+        """
+
+    @Test("a real Outbound Message (Case, CRLF, entities, CDATA, xsi:nil) is accepted and maps to one event")
+    func realMessage() throws {
+        let integration = try salesforce()
+        #expect(integration.verify(request(Self.caseMessage)) == .accepted)
+        let out = try integration.map(request(Self.caseMessage))
+        #expect(out.map(\.eventID) == ["CID-7f3a"])
+        #expect(out.map(\.deliveryID) == ["04l5g00000DEFGHAA1"])
+        let posted = try JSONBody.parse(out[0].body)
+        #expect(JSONBody.string(at: "sObjectType", in: posted) == "Case")
+        #expect(JSONBody.string(at: "sObject.Id", in: posted) == "5005g00000QRSTUAA2")
+        #expect(JSONBody.string(at: "sObject.Subject", in: posted) == "Refund & callback – \"urgent\"")
+        #expect(JSONBody.string(at: "sObject.Description", in: posted) == "Caller said: <b>twice</b> & hung up")
+        let byRecord = try salesforce(eventID: EventIDSelector(source: .xml, path: "sObject.Id")).map(request(Self.caseMessage))
+        #expect(byRecord.map(\.eventID) == ["5005g00000QRSTUAA2"], "sf:Id is found as Id")
+    }
+
+    @Test("a hostile body is rejected with the reason: an attribute flood, an undefined entity, a deep nest")
+    func hostileBodies() throws {
+        let integration = try salesforce()
+        let flood = "<notifications" + (0..<140_000).map { " a\(String($0, radix: 36))=\"\"" }.joined() + "/>"
+        #expect(integration.verify(request(flood)).reason?.contains("more than 256 attributes") == true)
+        let entity = Self.message().replacingOccurrences(of: "Closed &amp; Won", with: "Closed &ext; Won")
+        #expect(integration.verify(request(entity)).reason?.contains("unknown entity") == true)
+        let deep = String(repeating: "<a>", count: 100) + String(repeating: "</a>", count: 100)
+        #expect(integration.verify(request(deep)).reason?.contains("deeper than 64") == true)
+    }
+
     @Test("the reply is the SOAP acknowledgement Salesforce needs to stop re-sending")
     func acknowledgement() throws {
         let reply = try #require(try salesforce().acknowledgement(for: request()))
