@@ -40,6 +40,28 @@ struct CircuitBreakerTests {
         await lanes.stop()
     }
 
+    @Test("an open circuit's probe waits at least the last Retry-After, not only its own backoff")
+    func probeHonoursRetryAfter() async throws {
+        let sink = ScriptedSink()
+        let base = try await sink.start()
+        defer { sink.stop() }
+        let clock = ManualClock()
+        let lanes = TestLanes(baseURL: base, clock: clock, maxInFlight: 1, circuitThreshold: 1)
+        sink.script("busy", [.init(status: 503, headers: [Header("Retry-After", "30")]), .init(status: 201)])
+        lanes.submit("busy", firstSeen: clock.nowMillis())
+        await clock.waitForSleepers(1)
+        #expect(lanes.lanes.circuitState == "open")
+        #expect(clock.requestedSleeps.last == .seconds(30))
+        clock.advance(by: .seconds(29))
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(sink.received.count == 1, "probed before the server's Retry-After")
+        clock.advance(by: .seconds(1))
+        #expect(await lanes.outcomes.waitFor(1))
+        #expect(sink.received.map(\.status) == [503, 201])
+        #expect(lanes.lanes.circuitState == "closed")
+        await lanes.stop()
+    }
+
     @Test("events held by an open circuit are dead-lettered unauthorized at their deadline, not before")
     func heldUntilDeadline() async throws {
         let sink = ScriptedSink()

@@ -175,7 +175,7 @@ public final class DeliveryLanes: Service, Sendable {
             closeCircuit()
             await finish(key: key, delivery: delivery, outcome: .deadLettered(reason: DeadLetterReason.rejected.rawValue, last: record))
         case .retry(let retryAfter):
-            let probeAt = openCircuitIfNeeded(keyRejected: false, gate: gate)
+            let probeAt = openCircuitIfNeeded(keyRejected: false, gate: gate, retryAfter: retryAfter)
             if attempt >= policy.maxAttempts {
                 await finish(key: key, delivery: delivery, outcome: .deadLettered(reason: DeadLetterReason.maxAttempts.rawValue, last: record))
                 return
@@ -214,13 +214,14 @@ public final class DeliveryLanes: Service, Sendable {
     }
 
     /// Counts a failure; when the circuit opens (or is open) arms the timer that wakes parked lanes for the next probe.
-    private func openCircuitIfNeeded(keyRejected: Bool, gate: LaneTable.Gate) -> Int64? {
+    private func openCircuitIfNeeded(keyRejected: Bool, gate: LaneTable.Gate, retryAfter: Duration? = nil) -> Int64? {
         let now = clock.nowMillis()
         let (probeAt, wasClosed) = state.withLock {
             let wasClosed = $0.circuit == .closed
             return ($0.recordFailure(
                 keyRejected: keyRejected, nowMillis: now, threshold: circuitThreshold,
-                baseMillis: max(policy.base.milliseconds, 100), capMillis: max(policy.cap.milliseconds, 100)
+                baseMillis: max(policy.base.milliseconds, 100), capMillis: max(policy.cap.milliseconds, 100),
+                minimumWaitMillis: retryAfter?.milliseconds ?? 0
             ), wasClosed)
         }
         guard let probeAt else { return nil }

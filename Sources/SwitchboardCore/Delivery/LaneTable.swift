@@ -152,15 +152,24 @@ struct LaneTable {
     }
 
     /// An attempt failed. Opens the circuit on a refused key, on a failed probe, or after `threshold` failures in a row;
-    /// returns the time of the next probe when it opened.
-    mutating func recordFailure(keyRejected: Bool, nowMillis: Int64, threshold: Int, baseMillis: Int64, capMillis: Int64) -> Int64? {
+    /// returns the time of the next probe when it is open. The probe waits at least `minimumWaitMillis` (the last
+    /// `Retry-After`), also when the circuit was open already.
+    mutating func recordFailure(
+        keyRejected: Bool, nowMillis: Int64, threshold: Int, baseMillis: Int64, capMillis: Int64, minimumWaitMillis: Int64 = 0
+    ) -> Int64? {
         consecutiveFailures += 1
         let probeFailed = circuit == .probing
         guard keyRejected || probeFailed || consecutiveFailures >= threshold else { return nil }
-        if case .open(let retryAt) = circuit { return retryAt }
+        let honoured = nowMillis.addingReportingOverflow(max(0, minimumWaitMillis))
+        let notBefore = honoured.overflow ? Int64.max : honoured.partialValue
+        if case .open(let retryAt) = circuit {
+            let later = max(retryAt, notBefore)
+            circuit = .open(retryAtMillis: later)
+            return later
+        }
         probeDue = false
         circuitBackoffMillis = circuitBackoffMillis == 0 ? max(1, baseMillis) : min(capMillis, circuitBackoffMillis * 2)
-        let retryAt = nowMillis + circuitBackoffMillis
+        let retryAt = max(nowMillis + circuitBackoffMillis, notBefore)
         circuit = .open(retryAtMillis: retryAt)
         return retryAt
     }
