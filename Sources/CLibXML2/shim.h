@@ -1,6 +1,10 @@
 #ifndef SWITCHBOARD_CLIBXML2_SHIM_H
 #define SWITCHBOARD_CLIBXML2_SHIM_H
 #include <libxml/xmlversion.h>
+/* Debian's libxml2 is built with ICU, so encoding.h includes the system ICU headers (<unicode/ucnv.h>), whose
+ * types clash with Foundation's own copy of ICU (_FoundationICU: "UErrorCode has different definitions") in any
+ * module that sees both. Only the layout of xmlCharEncodingHandler depends on this macro; Swift never touches one. */
+#undef LIBXML_ICU_ENABLED
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>

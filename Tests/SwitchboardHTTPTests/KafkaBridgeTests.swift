@@ -244,6 +244,50 @@ extension KafkaBridgeTests {
     }
 }
 
+extension KafkaBridgeTests {
+    @Test("a Kafka-only integration whose held events all expired behind an open circuit resumes its topics, and a fixed key delivers what comes next")
+    func circuitWithNothingLeftToProbe() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1, logger: Logger(label: "test"))
+        defer { cluster.shutdown() }
+        try cluster.createTopic("stuck", partitions: 1)
+        let sink = ScriptedSink()
+        sink.setValidKeys(["a-key-nobody-has"])
+        let base = try await sink.start()
+        defer { sink.stop() }
+        try await Self.produce(cluster.bootstrapServers, topic: "stuck", (0..<10).map { ("k\($0)", #"{"cid":"old-\#($0)"}"#) })
+        // The test clock runs ten minutes behind the broker's timestamps, so deadlines count from when the events
+        // are consumed (test time), however far the test moves its clock.
+        let clock = ManualClock(startMillis: Int64(Date().timeIntervalSince1970 * 1000) - 600_000)
+        let bridge = try TestBridge(
+            yaml: Self.yaml(endpoint: base, bootstrap: cluster.bootstrapServers, group: "stuck", topic: "stuck",
+                            retry: "{ max_attempts: 100, base: 50ms, cap: 200ms, deadline: 4s }"),
+            directory: temporaryDirectory(), clock: clock
+        )
+        let kafka = try #require(bridge.bridge.kafka)
+        #expect(await waitUntil(seconds: 30) { kafka.partitionStates().first?.paused == true })
+        // Every held event reaches its deadline: dead-lettered unauthorized, nothing left to probe with.
+        let expired = await waitUntil(seconds: 60) {
+            clock.advance(by: .milliseconds(200))
+            return ((try? bridge.bridge.journal.deadLetterCount()) ?? 0) >= 10
+        }
+        #expect(expired)
+        #expect(try bridge.bridge.journal.deadLetters(limit: 20, integration: nil).allSatisfy { $0.reason == "unauthorized" })
+        #expect(bridge.bridge.lanes["bookings"]?.circuitState != "closed")
+        #expect(await waitUntil(seconds: 10) { kafka.partitionStates().first?.paused == false }, "the topic stayed paused behind a circuit holding nothing")
+
+        sink.setValidKeys(nil)  // the operator fixed the key
+        try await Self.produce(cluster.bootstrapServers, topic: "stuck", (0..<10).map { ("k\($0)", #"{"cid":"new-\#($0)"}"#) })
+        let delivered = await waitUntil(seconds: 60) {
+            clock.advance(by: .milliseconds(200))
+            return sink.accepted.count >= 10
+        }
+        #expect(delivered)
+        #expect(Set(sink.accepted.compactMap(\.eventID)) == Set((0..<10).map { "new-\($0)" }))
+        #expect(bridge.bridge.lanes["bookings"]?.circuitState == "closed")
+        await bridge.stop()
+    }
+}
+
 /// Messages read back from a dead-letter topic.
 final class DLQReader: Sendable {
     private let messages = Mutex<[KafkaMessage]>([])

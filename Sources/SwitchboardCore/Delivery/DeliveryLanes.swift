@@ -55,29 +55,38 @@ public final class DeliveryLanes: Service, Sendable {
         self.onOutcome = onOutcome
     }
 
-    /// Calls `observer` with `true` when the circuit opens and `false` when it closes (sources pause intake).
+    /// Calls `observer` with `true` while the circuit holds events (open, with events waiting) and `false` otherwise:
+    /// sources pause intake while held. An open circuit with nothing left to probe with (every held event reached
+    /// its deadline) holds nothing, so its sources resume and the next event they bring is the probe: a circuit
+    /// always has a way to close.
     public func onCircuitChange(_ observer: @escaping @Sendable (Bool) -> Void) {
         circuitObservers.withLock { $0.append(observer) }
     }
 
-    /// Tells observers the circuit's state as it is now (not as it was when the change happened), one call at a
-    /// time, so notifications racing each other can never leave a source paused behind a closed circuit.
+    /// Tells observers whether the circuit holds events as it is now (not as it was when the change happened), one
+    /// call at a time, so notifications racing each other can never leave a source paused behind a closed circuit.
     private func notifyCircuit() {
         circuitObservers.withLock { observers in
-            let open = state.withLock { $0.circuit != .closed }
+            let (open, holding) = state.withLock { ($0.circuit != .closed, $0.circuit != .closed && $0.backlog > 0) }
             metrics.circuitOpen.record(open ? 1 : 0)
-            for observer in observers { observer(open) }
+            for observer in observers { observer(holding) }
         }
     }
+
+    /// Whether the circuit is open and events wait behind it (the sources routed here are paused).
+    public var isHeldByCircuit: Bool { state.withLock { $0.circuit != .closed && $0.backlog > 0 } }
 
     /// Events accepted and still without an outcome.
     public var backlog: Int { state.withLock { $0.backlog } }
 
     /// Queues an event behind earlier events of its ordering key. Never blocks.
     public func submit(_ delivery: Delivery) {
-        let worker = state.withLock { $0.enqueue(delivery) }
+        let (worker, firstHeld) = state.withLock { table in
+            (table.enqueue(delivery), table.backlog == 1 && table.circuit != .closed)
+        }
         worker?.resume(returning: delivery.event.laneKey)
         metrics.backlog.record(backlog)
+        if firstHeld { notifyCircuit() }
     }
 
     /// Runs the workers until graceful shutdown or cancellation; attempts under way finish, waiting events stay
@@ -290,9 +299,12 @@ public final class DeliveryLanes: Service, Sendable {
         }
         log(outcome, of: delivery, key: key)
         await onOutcome(delivery, outcome)
-        let worker = state.withLock { $0.pop(key) }
+        let (worker, lastHeld) = state.withLock { table in
+            (table.pop(key), table.backlog == 0 && table.circuit != .closed)
+        }
         worker?.resume(returning: key)
         metrics.backlog.record(backlog)
+        if lastHeld { notifyCircuit() }
     }
 
     private func log(_ outcome: DeliveryOutcome, of delivery: Delivery, key: String) {

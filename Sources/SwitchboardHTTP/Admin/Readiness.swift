@@ -38,7 +38,9 @@ public struct Readiness: Sendable {
         let journalOK = !journal.isClosed
         let ready = listening && journalOK
         let circuits = lanes.keys.sorted().map { #""\#($0)":"\#(lanes[$0]!.circuitState)""# }.joined(separator: ",")
-        let json = #"{"ready":\#(ready),"checks":{"config":"loaded","webhook_listener":"\#(listening ? "listening" : "not listening")","journal":"\#(journalOK ? "writable" : "not writable")"},"circuits":{\#(circuits)}}"# + "\n"
+        // Integrations whose open circuit holds events (their Kafka topics are paused), with how many wait.
+        let held = lanes.keys.sorted().filter { lanes[$0]!.isHeldByCircuit }.map { #""\#($0)":\#(lanes[$0]!.backlog)"# }.joined(separator: ",")
+        let json = #"{"ready":\#(ready),"checks":{"config":"loaded","webhook_listener":"\#(listening ? "listening" : "not listening")","journal":"\#(journalOK ? "writable" : "not writable")"},"circuits":{\#(circuits)},"held_by_circuit":{\#(held)}}"# + "\n"
         return (ready, json)
     }
 

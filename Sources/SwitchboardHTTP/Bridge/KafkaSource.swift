@@ -80,17 +80,18 @@ public final class KafkaSource: Service, Sendable {
         }
     }
 
-    /// Pauses the topics routed to an integration while its circuit is open, and resumes them when it closes.
-    func circuitChanged(integration: String, open: Bool) {
+    /// Pauses the topics routed to an integration while its open circuit holds events, and resumes them when it
+    /// closes or holds nothing more (then the next message is the circuit's probe).
+    func circuitChanged(integration: String, open held: Bool) {
         let topics = Set(routesByIntegration[integration] ?? [])
         guard !topics.isEmpty else { return }
         let stillHeld = openCircuits.withLock { circuits -> Set<String> in
-            if open { circuits.insert(integration) } else { circuits.remove(integration) }
+            if held { circuits.insert(integration) } else { circuits.remove(integration) }
             return Set(circuits.flatMap { routesByIntegration[$0] ?? [] })
         }
-        if open {
+        if held {
             consumer?.hold(topics: topics, true)
-            logger.warning("Kafka topics paused: their integration's circuit is open", metadata: [
+            logger.warning("Kafka topics paused: their integration's circuit is open and holds events", metadata: [
                 LogKey.integration: .string(integration), "kafka.topics": .string(topics.sorted().joined(separator: ",")),
             ])
         } else {
