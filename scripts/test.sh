@@ -6,3 +6,5 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 swift build --build-tests
 swift test --skip-build --parallel --num-workers 2
+# Every fuzz target for 10 seconds (sanitized build in .build-fuzz); fails on any crash.
+bash scripts/fuzz.sh 10

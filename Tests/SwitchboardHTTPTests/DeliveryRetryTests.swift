@@ -98,6 +98,24 @@ struct DeliveryRetryTests {
         await lanes.stop()
     }
 
+    @Test("an attempt cut off by shutdown counts as no attempt: with max_attempts 1 it is not dead-lettered, it keeps no outcome")
+    func cutOffByShutdown() async throws {
+        let sink = ScriptedSink()
+        let base = try await sink.start()
+        defer { sink.stop() }
+        sink.setDefault(.init(status: 201, delay: .seconds(5)))
+        let clock = ManualClock()
+        let lanes = TestLanes(baseURL: base, clock: clock, policy: RetryPolicy(maxAttempts: 1, base: .seconds(1), cap: .seconds(1), deadline: .seconds(3300)))
+        lanes.submit("slow", firstSeen: clock.nowMillis())
+        #expect(await sink.waitForArrivals(1))
+        lanes.runner.cancel()  // the shutdown deadline passed: tasks are cancelled mid-attempt
+        _ = try? await lanes.runner.value
+        #expect(lanes.outcomes.all.isEmpty, "a cut-off attempt produced an outcome: \(lanes.outcomes.all.map(\.outcome))")
+        #expect(lanes.lanes.backlog == 1)
+        #expect(lanes.lanes.circuitState == "closed")
+        await lanes.stop()
+    }
+
     @Test("Retry-After as an HTTP date on 503 is honoured")
     func retryAfterDate() async throws {
         let sink = ScriptedSink()

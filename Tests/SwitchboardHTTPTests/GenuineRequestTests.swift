@@ -158,4 +158,35 @@ struct GenuineRequestTests {
             await bridge.stop()
         }
     }
+
+    @Test("while a maximal hostile XML body (140k attributes on one element) is refused, an ordinary webhook is answered at once")
+    func hostileXMLDoesNotStall() async throws {
+        let sink = ScriptedSink()
+        defer { sink.stop() }
+        let bridge = try await Self.start(sink)
+        let base = await bridge.webhookURL
+        var hostile = "<a"
+        var index = 0
+        while hostile.utf8.count < (1 << 20) - 16 {
+            hostile += " a\(index)=\"\""
+            index += 1
+        }
+        hostile += "/>"
+        let body = hostile
+        async let refused = curl(base + "/hooks/salesforce", body: body, headers: [("Content-Type", "text/xml")])
+        let started = ContinuousClock.now
+        let stamp = ISO8601DateFormatter().string(from: Date())
+        let zendeskBody = #"{"type":"zen:event-type:ticket.created","detail":{"external_id":"EXT-ZD-ORD"}}"#
+        let ordinary = try await curl(base + "/hooks/zendesk", body: zendeskBody, headers: [
+            ("Content-Type", "application/json"),
+            ("X-Zendesk-Webhook-Signature", Self.base64(.sha256, key: Self.zendeskSecret, Array((stamp + zendeskBody).utf8))),
+            ("X-Zendesk-Webhook-Signature-Timestamp", stamp),
+        ])
+        let waited = ContinuousClock.now - started
+        #expect(ordinary.status == 202)
+        #expect(waited < .seconds(2), "the ordinary webhook waited \(waited)")
+        #expect(try await refused.status == 401)
+        #expect(bridge.bridge.journal.depth <= 1)
+        await bridge.stop()
+    }
 }

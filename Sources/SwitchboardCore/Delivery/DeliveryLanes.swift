@@ -157,6 +157,14 @@ public final class DeliveryLanes: Service, Sendable {
         let started = ContinuousClock.now
         let result = await transport.send(request)
         metrics.inFlight.decrement()
+        if case .failure = result, Task.isCancelled || state.withLock({ $0.stopping }) {
+            // Cut off by shutdown: that counts as no attempt (no max_attempts, no circuit, no dead letter). The
+            // event has no outcome, so its source still holds it (journal entry or uncommitted offset).
+            logger.info("attempt cut off by shutdown; the event stays with its source", metadata: [
+                LogKey.route: .string(delivery.route), LogKey.orderingKey: .string(key),
+            ])
+            return
+        }
 
         var record = DeliveryOutcome.Attempt(attempts: attempt, status: nil, errorMessage: nil, correlationID: nil)
         let verdict: AttemptVerdict

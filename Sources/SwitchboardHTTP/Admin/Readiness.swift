@@ -12,6 +12,8 @@ public struct Readiness: Sendable {
     let lanes: [String: DeliveryLanes]
     let kafka: KafkaSource?
     let keyExpiries: [String: Date]
+    /// Why outcomes cannot be recorded right now, if they cannot (a full disk, an I/O error).
+    let journalWriteError: @Sendable () -> String?
     private let journalDepth: Prometheus.Gauge
     private let kafkaLag: Prometheus.Gauge
     private let registry: PrometheusCollectorRegistry
@@ -19,9 +21,11 @@ public struct Readiness: Sendable {
     /// Makes the report source; the journal depth gauge lives in `registry`.
     public init(
         configFile: String, listener: ListeningPort, journal: Journal, lanes: [String: DeliveryLanes],
-        kafka: KafkaSource? = nil, keyExpiries: [String: Date] = [:], registry: PrometheusCollectorRegistry
+        kafka: KafkaSource? = nil, keyExpiries: [String: Date] = [:], registry: PrometheusCollectorRegistry,
+        journalWriteError: @escaping @Sendable () -> String? = { nil }
     ) {
         self.kafka = kafka
+        self.journalWriteError = journalWriteError
         self.kafkaLag = registry.makeGauge(name: "switchboard_kafka_consumer_lag")
         self.registry = registry
         self.keyExpiries = keyExpiries
@@ -35,12 +39,13 @@ public struct Readiness: Sendable {
     /// Whether Switchboard is ready, with each check.
     public func report() -> (ready: Bool, json: String) {
         let listening = listener.current != nil
-        let journalOK = !journal.isClosed
+        let writeError = journalWriteError()
+        let journalOK = !journal.isClosed && writeError == nil
         let ready = listening && journalOK
         let circuits = lanes.keys.sorted().map { #""\#($0)":"\#(lanes[$0]!.circuitState)""# }.joined(separator: ",")
         // Integrations whose open circuit holds events (their Kafka topics are paused), with how many wait.
         let held = lanes.keys.sorted().filter { lanes[$0]!.isHeldByCircuit }.map { #""\#($0)":\#(lanes[$0]!.backlog)"# }.joined(separator: ",")
-        let json = #"{"ready":\#(ready),"checks":{"config":"loaded","webhook_listener":"\#(listening ? "listening" : "not listening")","journal":"\#(journalOK ? "writable" : "not writable")"},"circuits":{\#(circuits)},"held_by_circuit":{\#(held)}}"# + "\n"
+        let json = #"{"ready":\#(ready),"checks":{"config":"loaded","webhook_listener":"\#(listening ? "listening" : "not listening")","journal":"\#(journalOK ? "writable" : "not writable")"\#(writeError.map { #","journal_error":""# + TextEscaping.json($0) + #"""# } ?? "")},"circuits":{\#(circuits)},"held_by_circuit":{\#(held)}}"# + "\n"
         return (ready, json)
     }
 

@@ -90,7 +90,7 @@ public final class Bridge: Sendable {
         }
         let readiness = Readiness(
             configFile: config.file, listener: webhook.port, journal: journal, lanes: lanes, kafka: kafka,
-            keyExpiries: expiries, registry: registry
+            keyExpiries: expiries, registry: registry, journalWriteError: { pipeline.journalWriteError }
         )
         readiness.refreshGauges()
         let admin = AdminServer(host: config.admin.host, port: config.admin.port, registry: registry, readiness: readiness, logger: logger)

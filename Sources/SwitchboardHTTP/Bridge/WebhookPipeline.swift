@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import Synchronization
 import SwitchboardCore
 import SwitchboardStore
@@ -24,6 +25,10 @@ public final class WebhookPipeline: Sendable {
     private let claimed = Mutex<[String: Bool]>([:])
     /// Outcome recordings started and not finished (awaited before the journal closes).
     private let recording = Atomic<Int>(0)
+    /// The last journal write that failed and is being retried, for `/readyz`; nil once writes succeed again.
+    private let failingWrite = Mutex<String?>(nil)
+    /// Set while the bridge closes: a failing outcome recording stops retrying (its entry stays journalled).
+    private let closing = Atomic<Bool>(false)
 
     /// Makes a pipeline; lanes are attached once built (they report outcomes back here).
     public init(integrations: [String: any Integration], journal: Journal, dedupWindow: Duration = .seconds(86_400), clock: any DeliveryClock, logger: Logger) {
@@ -81,6 +86,7 @@ public final class WebhookPipeline: Sendable {
 
     /// Waits (at most `timeout`) for outcome recordings still under way, before the journal closes.
     public func drain(timeout: Duration = .seconds(5)) async {
+        closing.store(true, ordering: .relaxed)
         let deadline = ContinuousClock.now + timeout
         while recording.load(ordering: .acquiring) > 0, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(5))
@@ -180,19 +186,47 @@ public final class WebhookPipeline: Sendable {
         }
     }
 
+    /// Why outcomes cannot be recorded right now (disk full, I/O error), or nil when the journal takes writes.
+    public var journalWriteError: String? { failingWrite.withLock { $0 } }
+
+    /// Records an outcome, retrying with backoff while the journal refuses the write (a full disk, an I/O error):
+    /// until it succeeds the entry keeps its place and its capacity, and its dedup identity stays claimed, so a
+    /// re-send is still recognised. Only a closing bridge stops retrying; the entry then stays journalled and is
+    /// delivered again after the restart (at least once, never lost).
     private func complete(entryID: Int64, deadLetters: [NewDeadLetter], identity: String? = nil) async {
-        defer { if let identity { release(identity) } }
-        do {
-            if let identity, deadLetters.isEmpty {
-                // Remembered before the entry goes, so a re-send is recognised even right after a crash.
-                try await journal.recordDelivered(identity: identity, atMillis: clock.nowMillis())
+        var wait: Duration = .milliseconds(100)
+        while true {
+            do {
+                if let identity, deadLetters.isEmpty {
+                    // Remembered before the entry goes, so a re-send is recognised even right after a crash.
+                    try await journal.recordDelivered(identity: identity, atMillis: clock.nowMillis())
+                }
+                try await journal.complete(entryID: entryID, deadLetters: deadLetters)
+                if failingWrite.withLock({ $0 }) != nil {
+                    failingWrite.withLock { $0 = nil }
+                    logger.notice("journal takes writes again: outcomes are recorded")
+                }
+                if let identity { release(identity) }
+                return
+            } catch {
+                Self.journalErrors.increment()
+                failingWrite.withLock { $0 = error.description }
+                logger.error("could not record outcome in journal; retrying", metadata: [
+                    LogKey.journalEntry: .stringConvertible(entryID), LogKey.error: .string(error.description),
+                    LogKey.waitMilliseconds: .stringConvertible(wait.milliseconds),
+                ])
+                if closing.load(ordering: .relaxed) || journal.isClosed { return }
+                try? await Task.sleep(for: wait)
+                wait = min(wait * 2, .seconds(5))
             }
-            try await journal.complete(entryID: entryID, deadLetters: deadLetters)
-        } catch {
-            // The entry stays journalled and is delivered again after a restart: at least once, never lost.
-            logger.error("could not record outcome in journal", metadata: [LogKey.journalEntry: .stringConvertible(entryID), LogKey.error: .string(error.description)])
         }
     }
+
+    /// `switchboard_journal_errors_total{op="complete"}`: outcome recordings the journal refused (each retry counts);
+    /// made on first use, after the metrics system is bootstrapped.
+    private static let journalErrors = Counter(label: "switchboard_journal_errors_total", dimensions: [("op", "complete")])
+    /// `switchboard_journal_errors_total{op="append"}`: webhooks the journal could not take (answered 503).
+    static let appendErrors = Counter(label: "switchboard_journal_errors_total", dimensions: [("op", "append")])
 
     private func deadLetter(for event: InboundEvent, integration: String, reason: String, message: String) -> NewDeadLetter {
         NewDeadLetter(

@@ -96,6 +96,7 @@ public struct WebhookResponder: HTTPResponder {
             ))
         } catch {
             if let identity { pipeline.release(identity) }
+            WebhookPipeline.appendErrors.increment()
             logger.warning("webhook not journalled", metadata: [LogKey.integration: .string(target.integration), LogKey.error: .string(error.description)])
             return Self.unavailable(error.code == .full ? "journal full" : "journal unavailable")
         }

@@ -37,7 +37,7 @@ struct FuzzRegressionTests {
     @Test("an input a fuzzer once crashed on runs through its target without a crash", arguments: regressions)
     func regression(_ input: String) async throws {
         let (target, bytes) = try Self.load(input, in: "Regressions")
-        await #expect(processExitsWith: .success, "Fuzz/Regressions/\(input)") { [target, bytes] in
+        await #expect(processExitsWith: .success, "Fuzz/Regressions/\(input)") { [target = target as String, bytes = bytes as [UInt8]] in
             FuzzTarget.named(target)?.run(bytes)
         }
     }
@@ -47,7 +47,7 @@ struct FuzzRegressionTests {
         let inputs = Self.inputs(in: "Corpus").filter { $0.hasPrefix(target + "/") }
         #expect(!inputs.isEmpty, "Fuzz/Corpus/\(target) holds no seed")
         let corpus = try inputs.map { try Self.load($0, in: "Corpus").bytes }
-        await #expect(processExitsWith: .success, "Fuzz/Corpus/\(target)") { [target, corpus] in
+        await #expect(processExitsWith: .success, "Fuzz/Corpus/\(target)") { [target = target as String, corpus = corpus as [[UInt8]]] in
             for bytes in corpus { FuzzTarget.named(target)?.run(bytes) }
         }
     }

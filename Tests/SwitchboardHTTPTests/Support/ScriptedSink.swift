@@ -30,6 +30,7 @@ final class ScriptedSink: Sendable {
     private struct State {
         var scripts: [String: [Reply]] = [:]
         var defaultReply = Reply(status: 201)
+        var arrivals = 0
         var received: [Received] = []
         var validKeys: Set<String>?
     }
@@ -43,7 +44,10 @@ final class ScriptedSink: Sendable {
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
             var request = request
             let body = try await request.collectBody(upTo: 16 << 20)
-            let delay = self.state.withLock { $0.defaultReply.delay }
+            let delay = self.state.withLock { state in
+                state.arrivals += 1
+                return state.defaultReply.delay
+            }
             if delay > .zero { try? await Task.sleep(for: delay) }
             return self.answer(request, body: Array(buffer: body))
         }
@@ -91,6 +95,11 @@ final class ScriptedSink: Sendable {
     }
 
     /// Waits until `count` requests arrived (any status).
+    /// Waits (real time, bounded) until `count` requests arrived, answered or not yet (a delayed reply).
+    func waitForArrivals(_ count: Int, seconds: Double = 20) async -> Bool {
+        await waitUntil(seconds: seconds) { self.state.withLock { $0.arrivals } >= count }
+    }
+
     func waitForRequests(_ count: Int, seconds: Double = 20) async -> Bool {
         await waitUntil(seconds: seconds) { self.received.count >= count }
     }

@@ -8,7 +8,7 @@ struct TestLanes {
     let outcomes: OutcomeLog
     let client: CurlHTTPClient
     let key: KeyHolder
-    private let runner: Task<Void, any Error>
+    let runner: Task<Void, any Error>
 
     init(
         baseURL: String,
