@@ -21,7 +21,7 @@ final class ConsumerCore: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.handler = handler
-        self.state = Mutex(ConsumerState(maxPending: configuration.effectiveMaxPending))
+        self.state = Mutex(ConsumerState(maxPending: configuration.effectiveMaxPending, maxUncommitted: Int64(max(configuration.maxUncommittedPerPartition, 1))))
     }
 
     /// Remembers a fatal error and makes the poll loop stop; `run()` then throws it.

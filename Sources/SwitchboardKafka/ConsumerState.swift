@@ -39,6 +39,8 @@ struct ConsumerState: Sendable {
     }
 
     let maxPending: Int
+    /// Per partition, how far past the commit position messages may be handed out before the partition pauses.
+    let maxUncommitted: Int64
     var lifecycle: Lifecycle = .idle
     private(set) var partitions: [KafkaTopicPartition: Partition] = [:]
     private(set) var rebalanceCount = 0
@@ -46,8 +48,19 @@ struct ConsumerState: Sendable {
     /// Topics whose partitions stay paused whatever their backlog (their integration cannot deliver now).
     private(set) var heldTopics: Set<String> = []
 
-    init(maxPending: Int) {
+    init(maxPending: Int, maxUncommitted: Int64 = 10_000) {
         self.maxPending = max(maxPending, 1)
+        self.maxUncommitted = max(maxUncommitted, 1)
+    }
+
+    /// Whether a partition is within both bounds with room to spare (half of each): it may fetch again.
+    private func hasRoom(_ partition: Partition) -> Bool {
+        partition.watermark.pending * 2 < maxPending && partition.watermark.uncommittedSpan * 2 < maxUncommitted
+    }
+
+    /// Whether a partition reached a bound: too many messages without an outcome, or too far past its commit.
+    private func isFull(_ partition: Partition) -> Bool {
+        partition.watermark.pending >= maxPending || partition.watermark.uncommittedSpan >= maxUncommitted
     }
 
     /// Decides whether a polled message is handed out, and records it when it is.
@@ -58,7 +71,7 @@ struct ConsumerState: Sendable {
         else { return .skip }
         partition.watermark.handedOut(offset)
         var action = HandOut.deliver
-        if !partition.paused, partition.watermark.pending >= maxPending || heldTopics.contains(topicPartition.topic) {
+        if !partition.paused, isFull(partition) || heldTopics.contains(topicPartition.topic) {
             partition.paused = true
             action = .deliverAndPause
         }
@@ -82,8 +95,7 @@ struct ConsumerState: Sendable {
         var outcome = Outcome(store: newPosition)
         if partition.revoking {
             outcome.drained = partition.watermark.pending == 0
-        } else if partition.paused, lifecycle == .running, partition.watermark.pending * 2 < maxPending,
-                  !heldTopics.contains(topicPartition.topic) {
+        } else if partition.paused, lifecycle == .running, hasRoom(partition), !heldTopics.contains(topicPartition.topic) {
             partition.paused = false
             outcome.resume = true
         }
@@ -100,7 +112,7 @@ struct ConsumerState: Sendable {
             if holding, !partition.paused {
                 partition.paused = true
                 changed.append(topicPartition)
-            } else if !holding, partition.paused, lifecycle == .running, partition.watermark.pending * 2 < maxPending {
+            } else if !holding, partition.paused, lifecycle == .running, hasRoom(partition) {
                 partition.paused = false
                 changed.append(topicPartition)
             }

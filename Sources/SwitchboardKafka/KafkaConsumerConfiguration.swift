@@ -16,6 +16,9 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var options: [String: String]
     /// Per partition, how many messages may be handed out without an outcome before the partition pauses.
     public var maxPendingPerPartition: Int
+    /// Per partition, how far past the committed offset messages may be handed out before the partition pauses
+    /// (`kafka.max_uncommitted`): bounds memory and what a restart reads again when one event is stuck.
+    public var maxUncommittedPerPartition: Int
     /// How long a revocation (rebalance or shutdown) waits for outcomes of handed-out messages before committing.
     public var revokeTimeout: Duration
     /// How long one `rd_kafka_consumer_poll` call blocks on the consumer's own thread.
@@ -28,7 +31,8 @@ public struct KafkaConsumerConfiguration: Sendable {
         topics: [String],
         options: [String: String] = [:],
         maxPendingPerPartition: Int = 10_000,
-        revokeTimeout: Duration = .seconds(10),
+        maxUncommittedPerPartition: Int = 10_000,
+        revokeTimeout: Duration = .seconds(5),
         pollTimeoutMilliseconds: Int = 100
     ) {
         self.brokers = brokers
@@ -36,6 +40,7 @@ public struct KafkaConsumerConfiguration: Sendable {
         self.topics = topics
         self.options = options
         self.maxPendingPerPartition = maxPendingPerPartition
+        self.maxUncommittedPerPartition = maxUncommittedPerPartition
         self.revokeTimeout = revokeTimeout
         self.pollTimeoutMilliseconds = pollTimeoutMilliseconds
     }

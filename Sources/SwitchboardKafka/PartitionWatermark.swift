@@ -37,6 +37,13 @@ public struct PartitionWatermark: Sendable {
         entries.first?.offset
     }
 
+    /// How far the highest handed-out offset is past the commit position: what a restart would read again. One
+    /// stuck event at the head keeps it growing while later events finish.
+    public var uncommittedSpan: Int64 {
+        guard let first = entries.first?.offset, let highest = highestHandedOut, highest >= first else { return 0 }
+        return highest - first + 1
+    }
+
     /// Records that `offset` was handed to the handler; a repeated offset is ignored.
     public mutating func handedOut(_ offset: Int64) {
         if let highest = highestHandedOut, offset <= highest {

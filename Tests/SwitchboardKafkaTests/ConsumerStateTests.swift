@@ -37,6 +37,25 @@ struct ConsumerStateTests {
         #expect(state.done(orders, offset: 3) == .init(store: nil, resume: true, drained: false))
     }
 
+    @Test("one stuck event at the head pauses its partition once the uncommitted span reaches max_uncommitted, however few are pending")
+    func pausesAtTheUncommittedSpan() {
+        var state = ConsumerState(maxPending: 1_000, maxUncommitted: 10)
+        state.lifecycle = .running
+        state.assign([orders])
+        // Offset 0 never finishes; every later one does at once: pending stays at 1 while the span grows.
+        #expect(state.handOut(orders, offset: 0) == .deliver)
+        for offset in Int64(1)..<9 {
+            #expect(state.handOut(orders, offset: offset) == .deliver)
+            _ = state.done(orders, offset: offset)
+        }
+        #expect(state.handOut(orders, offset: 9) == .deliverAndPause)
+        _ = state.done(orders, offset: 9)
+        #expect(state.snapshot().first?.pending == 1)
+        #expect(state.snapshot().first?.paused == true)
+        // The stuck event gets its outcome: the commit position jumps past everything and fetching resumes.
+        #expect(state.done(orders, offset: 0) == .init(store: 10, resume: true, drained: false))
+    }
+
     @Test("outcomes of a revoked partition are ignored once it is released")
     func revokedOutcomesAreIgnored() {
         var state = runningState(max: 10)

@@ -107,7 +107,9 @@ private let schemaText = #"""
           "description": "Extra librdkafka properties.",
           "additionalProperties": { "type": ["string", "number", "boolean"] }
         },
-        "dead_letter_topic": { "type": "string", "minLength": 1 }
+        "dead_letter_topic": { "type": "string", "minLength": 1 },
+        "max_uncommitted": { "type": "integer", "minimum": 1, "maximum": 10000000, "description": "Per partition, how far past the committed offset events may be taken before the partition pauses; default 10000." },
+        "revoke_timeout": { "$ref": "#/$defs/duration", "description": "How long a rebalance or shutdown waits for attempts under way; at most half of max.poll.interval.ms; default 5s." }
       }
     },
     "integrations": {

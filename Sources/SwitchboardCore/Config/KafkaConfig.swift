@@ -8,6 +8,10 @@ public struct KafkaConfig: Sendable, Hashable {
     public var options: [String: String]
     /// A topic dead letters are written to instead of the local store.
     public var deadLetterTopic: String?
+    /// Per partition, how far past the committed offset events may be taken before the partition pauses.
+    public var maxUncommitted: Int
+    /// How long a rebalance or shutdown waits for attempts under way on the partitions it takes away.
+    public var revokeTimeout: Duration
     /// Where the `kafka` block is.
     public var position: ConfigPosition?
 
@@ -17,12 +21,16 @@ public struct KafkaConfig: Sendable, Hashable {
         groupID: String,
         options: [String: String] = [:],
         deadLetterTopic: String? = nil,
+        maxUncommitted: Int = 10_000,
+        revokeTimeout: Duration = .seconds(5),
         position: ConfigPosition? = nil
     ) {
         self.brokers = brokers
         self.groupID = groupID
         self.options = options
         self.deadLetterTopic = deadLetterTopic
+        self.maxUncommitted = maxUncommitted
+        self.revokeTimeout = revokeTimeout
         self.position = position
     }
 }
@@ -75,6 +83,20 @@ extension KafkaConfig {
             }
             deadLetterTopic = topic
         }
+        let maxUncommitted = reader.int("max_uncommitted", range: 1...10_000_000) ?? 10_000
+        var revokeTimeout: Duration = .seconds(5)
+        if let node = reader.value("revoke_timeout"), let timeout = node.duration(diagnostics) {
+            // The revoke blocks the consumer's poll: it must end well before librdkafka gives up on the member.
+            let pollInterval = options["max.poll.interval.ms"].flatMap { Int64($0) } ?? 300_000
+            if timeout < .milliseconds(100) || timeout.milliseconds * 2 > pollInterval {
+                diagnostics.error(
+                    "expected a revoke timeout from 100ms to half of max.poll.interval.ms (\(pollInterval)ms): the revoke blocks the consumer",
+                    at: node
+                )
+            } else {
+                revokeTimeout = timeout
+            }
+        }
         reader.finish()
 
         guard !context.hasErrors(since: mark) else { return nil }
@@ -83,6 +105,8 @@ extension KafkaConfig {
             groupID: groupID,
             options: options,
             deadLetterTopic: deadLetterTopic,
+            maxUncommitted: maxUncommitted,
+            revokeTimeout: revokeTimeout,
             position: reader.position
         )
     }

@@ -69,7 +69,8 @@ public final class KafkaSource: Service, Sendable {
             try KafkaProducer(brokers: kafka.brokers, options: kafka.options, logger: logger)
         }
         let configuration = KafkaConsumerConfiguration(
-            brokers: kafka.brokers, groupID: kafka.groupID, topics: router.kafkaTopics, options: kafka.options
+            brokers: kafka.brokers, groupID: kafka.groupID, topics: router.kafkaTopics, options: kafka.options,
+            maxUncommittedPerPartition: kafka.maxUncommitted, revokeTimeout: kafka.revokeTimeout
         )
         let consumer = try KafkaConsumer(configuration: configuration, logger: logger) { [weak self] message in
             self?.handle(message)

@@ -9,6 +9,23 @@ struct ConfigValueErrorTests {
         block + "\n" + ConfigFixture.minimal.split(separator: "\n").dropFirst(3).joined(separator: "\n")
     }
 
+    @Test("revoke_timeout must stay well under max.poll.interval.ms; max_uncommitted and both values are read")
+    func kafkaBounds() throws {
+        func kafka(_ block: String) -> ConfigLoadResult {
+            ConfigFixture.load(ConfigFixture.minimal + "\nkafka:\n  brokers: [127.0.0.1:9092]\n  group_id: g\n" + block)
+        }
+        let tooLong = kafka("  options: { max.poll.interval.ms: \"20000\" }\n  revoke_timeout: 15s")
+        #expect(tooLong.printed == [
+            "/srv/switchboard/q.yaml:16:19: error: kafka.revoke_timeout: expected a revoke timeout from 100ms to half of max.poll.interval.ms (20000ms): the revoke blocks the consumer",
+        ])
+        let fine = kafka("  revoke_timeout: 2s\n  max_uncommitted: 500")
+        #expect(fine.printed.isEmpty, "\(fine.printed)")
+        let config = try #require(fine.config?.kafka)
+        #expect(config.revokeTimeout == .seconds(2))
+        #expect(config.maxUncommitted == 500)
+        #expect(kafka("  max_uncommitted: 0").printed.first?.contains("kafka.max_uncommitted") == true)
+    }
+
     @Test("a region outside us-1, uk-1, euw-1 lists the allowed regions")
     func badRegion() {
         let result = ConfigFixture.load(Self.withPolyAI("polyai:\n  region: eu-1\n  account_id: ws-1"))
