@@ -288,6 +288,45 @@ extension KafkaBridgeTests {
     }
 }
 
+extension KafkaBridgeTests {
+    @Test("a dead-letter topic that cannot be written: after dead_letter_timeout the dead letter goes to the local store and the offset is released")
+    func deadLetterFallback() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1, logger: Logger(label: "test"))
+        defer { cluster.shutdown() }
+        try cluster.createTopic("orders", partitions: 1)
+        try cluster.createTopic("orders.dlq", partitions: 1)
+        try await Self.produce(cluster.bootstrapServers, topic: "orders", [("k1", #"{"cid":"gone"}"#), ("k2", #"{"cid":"fine"}"#)])
+        // From now on every Produce request is refused for good (TOPIC_AUTHORIZATION_FAILED), as a topic without
+        // write ACLs is.
+        try cluster.pushRequestErrors(apiKey: 0, errorCodes: Array(repeating: 29, count: 500))
+        let sink = ScriptedSink()
+        let base = try await sink.start()
+        defer { sink.stop() }
+        sink.script("gone", [.init(status: 400, body: #"{"error_message":"External event id not valid"}"#)])
+        let bridge = try TestBridge(
+            yaml: Self.yaml(endpoint: base, bootstrap: cluster.bootstrapServers, group: "fallback", topic: "orders",
+                            deadLetterTopic: "orders.dlq\n  dead_letter_timeout: 1s"),
+            directory: temporaryDirectory()
+        )
+        #expect(await waitUntil(seconds: 60) { ((try? bridge.bridge.journal.deadLetterCount()) ?? 0) == 1 })
+        let letter = try #require(try bridge.bridge.journal.deadLetters(limit: 1, integration: nil).first)
+        #expect(letter.reason == "rejected")
+        #expect(letter.lastStatus == 400)
+        #expect(bridge.bridge.kafka?.deadLetterFallback?.contains("orders.dlq") == true)
+
+        let partition = KafkaTopicPartition(topic: "orders", partition: 0)
+        let configuration = KafkaConsumerConfiguration(brokers: [cluster.bootstrapServers], groupID: "fallback", topics: ["orders"])
+        var committed: Int64?
+        for _ in 0..<100 {
+            committed = try await KafkaConsumer.committedOffsets(configuration: configuration, partitions: [partition], logger: Logger(label: "test"))[partition]
+            if committed == 2 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(committed == 2)
+        await bridge.stop()
+    }
+}
+
 /// Messages read back from a dead-letter topic.
 final class DLQReader: Sendable {
     private let messages = Mutex<[KafkaMessage]>([])

@@ -109,7 +109,8 @@ private let schemaText = #"""
         },
         "dead_letter_topic": { "type": "string", "minLength": 1 },
         "max_uncommitted": { "type": "integer", "minimum": 1, "maximum": 10000000, "description": "Per partition, how far past the committed offset events may be taken before the partition pauses; default 10000." },
-        "revoke_timeout": { "$ref": "#/$defs/duration", "description": "How long a rebalance or shutdown waits for attempts under way; at most half of max.poll.interval.ms; default 5s." }
+        "revoke_timeout": { "$ref": "#/$defs/duration", "description": "How long a rebalance or shutdown waits for attempts under way; at most half of max.poll.interval.ms; default 5s." },
+        "dead_letter_timeout": { "$ref": "#/$defs/duration", "description": "How long writes to dead_letter_topic are retried before the dead letter goes to the local store; default 1m." }
       }
     },
     "integrations": {

@@ -12,6 +12,8 @@ public struct KafkaConfig: Sendable, Hashable {
     public var maxUncommitted: Int
     /// How long a rebalance or shutdown waits for attempts under way on the partitions it takes away.
     public var revokeTimeout: Duration
+    /// How long writes to `deadLetterTopic` are retried before the dead letter goes to the local store instead.
+    public var deadLetterTimeout: Duration
     /// Where the `kafka` block is.
     public var position: ConfigPosition?
 
@@ -23,6 +25,7 @@ public struct KafkaConfig: Sendable, Hashable {
         deadLetterTopic: String? = nil,
         maxUncommitted: Int = 10_000,
         revokeTimeout: Duration = .seconds(5),
+        deadLetterTimeout: Duration = .seconds(60),
         position: ConfigPosition? = nil
     ) {
         self.brokers = brokers
@@ -31,6 +34,7 @@ public struct KafkaConfig: Sendable, Hashable {
         self.deadLetterTopic = deadLetterTopic
         self.maxUncommitted = maxUncommitted
         self.revokeTimeout = revokeTimeout
+        self.deadLetterTimeout = deadLetterTimeout
         self.position = position
     }
 }
@@ -97,6 +101,14 @@ extension KafkaConfig {
                 revokeTimeout = timeout
             }
         }
+        var deadLetterTimeout: Duration = .seconds(60)
+        if let node = reader.value("dead_letter_timeout"), let timeout = node.duration(diagnostics) {
+            if timeout < .milliseconds(100) || timeout > .seconds(3600) {
+                diagnostics.error("expected a dead-letter timeout from 100ms to 1h", at: node)
+            } else {
+                deadLetterTimeout = timeout
+            }
+        }
         reader.finish()
 
         guard !context.hasErrors(since: mark) else { return nil }
@@ -107,6 +119,7 @@ extension KafkaConfig {
             deadLetterTopic: deadLetterTopic,
             maxUncommitted: maxUncommitted,
             revokeTimeout: revokeTimeout,
+            deadLetterTimeout: deadLetterTimeout,
             position: reader.position
         )
     }

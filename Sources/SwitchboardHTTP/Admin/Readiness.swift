@@ -45,7 +45,7 @@ public struct Readiness: Sendable {
         let circuits = lanes.keys.sorted().map { #""\#($0)":"\#(lanes[$0]!.circuitState)""# }.joined(separator: ",")
         // Integrations whose open circuit holds events (their Kafka topics are paused), with how many wait.
         let held = lanes.keys.sorted().filter { lanes[$0]!.isHeldByCircuit }.map { #""\#($0)":\#(lanes[$0]!.backlog)"# }.joined(separator: ",")
-        let json = #"{"ready":\#(ready),"checks":{"config":"loaded","webhook_listener":"\#(listening ? "listening" : "not listening")","journal":"\#(journalOK ? "writable" : "not writable")"\#(writeError.map { #","journal_error":""# + TextEscaping.json($0) + #"""# } ?? "")},"circuits":{\#(circuits)},"held_by_circuit":{\#(held)}}"# + "\n"
+        let json = #"{"ready":\#(ready),"checks":{"config":"loaded","webhook_listener":"\#(listening ? "listening" : "not listening")","journal":"\#(journalOK ? "writable" : "not writable")"\#(writeError.map { #","journal_error":""# + TextEscaping.json($0) + #"""# } ?? "")},"circuits":{\#(circuits)},"held_by_circuit":{\#(held)}\#(kafka?.deadLetterFallback.map { #","dead_letter_fallback":""# + TextEscaping.json($0) + #"""# } ?? "")}"# + "\n"
         return (ready, json)
     }
 

@@ -39,6 +39,9 @@ public final class KafkaSource: Service, Sendable {
     private let consumerBox = Mutex<KafkaConsumer?>(nil)
     /// Integrations whose circuit is open: the topics routed to them are held (paused).
     private let openCircuits = Mutex<Set<String>>([])
+    /// How long dead-letter topic writes are retried before the local store takes the dead letter.
+    private let deadLetterTimeout: Duration
+    private let lastFallback = Mutex<String?>(nil)
 
     /// Builds the consumer (and the dead-letter producer when `kafka.dead_letter_topic` is set); a bad librdkafka
     /// option is an error naming the key.
@@ -65,8 +68,12 @@ public final class KafkaSource: Service, Sendable {
         self.dedupWindow = config.journal.dedupWindow
         self.clock = clock
         self.logger = logger
+        self.deadLetterTimeout = kafka.deadLetterTimeout
         self.producer = try kafka.deadLetterTopic.map { _ throws(KafkaError) in
-            try KafkaProducer(brokers: kafka.brokers, options: kafka.options, logger: logger)
+            // A dead letter's write gives up within the dead-letter timeout, so the fallback is reached in time.
+            var options = kafka.options
+            if options["message.timeout.ms"] == nil { options["message.timeout.ms"] = String(max(1, kafka.deadLetterTimeout.milliseconds)) }
+            return try KafkaProducer(brokers: kafka.brokers, options: options, logger: logger)
         }
         let configuration = KafkaConsumerConfiguration(
             brokers: kafka.brokers, groupID: kafka.groupID, topics: router.kafkaTopics, options: kafka.options,
@@ -225,38 +232,72 @@ public final class KafkaSource: Service, Sendable {
         }
     }
 
-    /// Writes one dead letter to the dead-letter topic (or the local store), retrying until it is written: the offset
-    /// stays held meanwhile, so a failing dead-letter topic never loses the event.
+    /// Writes one dead letter, retrying with backoff until it is written, while the offset stays held. Writes to the
+    /// dead-letter topic are retried for `kafka.dead_letter_timeout`; then the dead letter goes to the local store
+    /// (logged, counted in `switchboard_dead_letter_fallbacks_total`, shown in `/readyz`), so nothing waits forever.
     private func writeDeadLetter(_ message: KafkaMessage, integration: String, route: String, event: ExternalEvent?, reason: String, last: DeliveryOutcome.Attempt?) async {
         var wait = Duration.milliseconds(100)
+        let started = clock.nowMillis()
+        var toTopic = producer != nil && deadLetterTopic != nil
         while true {
             do {
-                if let producer, let topic = deadLetterTopic {
+                if toTopic, let producer, let topic = deadLetterTopic {
                     try await producer.send(topic: topic, key: message.key, value: message.value, headers: deadLetterHeaders(message, integration, event, reason, last))
                 } else {
-                    // The External Event as it was posted (replayable as is), or the whole Kafka message when it never mapped.
-                    let inbound = InboundEvent(
-                        source: .kafka(topic: message.topic, partition: message.partition, offset: message.offset), route: route,
-                        headers: message.headers.map { Header($0.name, String(decoding: $0.value, as: UTF8.self)) },
-                        body: message.value, messageKey: message.key, receivedAtMillis: message.timestampMillis ?? clock.nowMillis()
-                    )
-                    _ = try await journal.addDeadLetter(NewDeadLetter(
-                        integration: integration, route: route, reason: reason, attempts: last?.attempts ?? 0,
-                        lastStatus: last?.status, errorMessage: last?.errorMessage, correlationID: last?.correlationID,
-                        eventID: event?.eventID, firstSeenMillis: inbound.receivedAtMillis,
-                        deadLetteredAtMillis: clock.nowMillis(), contentType: event?.contentType ?? inbound.contentType,
-                        metadata: event.map(DeadLetterMetadata.encode) ?? InboundEventCodec.encodeMetadata(inbound.storable(for: integrations[integration])),
-                        body: event?.body ?? message.value
-                    ))
+                    try await storeDeadLetter(message, integration: integration, route: route, event: event, reason: reason, last: last)
                 }
                 return
             } catch {
+                if toTopic, clock.nowMillis() - started >= deadLetterTimeout.milliseconds {
+                    toTopic = false
+                    let note = "dead letters of \(integration) could not be written to \(deadLetterTopic ?? "the topic") for \(deadLetterTimeout): "
+                        + "written to the local store instead (switchboard dlq list)"
+                    lastFallback.withLock { $0 = note }
+                    Self.fallbacks(integration).increment()
+                    logger.error("dead letter written to the local store: the dead-letter topic failed past dead_letter_timeout", metadata: [
+                        LogKey.integration: .string(integration), LogKey.error: .string("\(error)"),
+                    ])
+                    continue
+                }
                 logger.error("dead letter not written yet: the offset stays held", metadata: [
                     LogKey.integration: .string(integration), LogKey.error: .string("\(error)"),
                 ])
-                try? await Task.sleep(for: wait)
+                try? await clock.sleep(for: wait)
                 wait = min(wait * 2, .seconds(30))
             }
+        }
+    }
+
+    /// The External Event as it was posted (replayable as is), or the whole Kafka message when it never mapped,
+    /// into the local dead letters.
+    private func storeDeadLetter(_ message: KafkaMessage, integration: String, route: String, event: ExternalEvent?, reason: String, last: DeliveryOutcome.Attempt?) async throws {
+        let inbound = InboundEvent(
+            source: .kafka(topic: message.topic, partition: message.partition, offset: message.offset), route: route,
+            headers: message.headers.map { Header($0.name, String(decoding: $0.value, as: UTF8.self)) },
+            body: message.value, messageKey: message.key, receivedAtMillis: message.timestampMillis ?? clock.nowMillis()
+        )
+        _ = try await journal.addDeadLetter(NewDeadLetter(
+            integration: integration, route: route, reason: reason, attempts: last?.attempts ?? 0,
+            lastStatus: last?.status, errorMessage: last?.errorMessage, correlationID: last?.correlationID,
+            eventID: event?.eventID, firstSeenMillis: inbound.receivedAtMillis,
+            deadLetteredAtMillis: clock.nowMillis(), contentType: event?.contentType ?? inbound.contentType,
+            metadata: event.map(DeadLetterMetadata.encode) ?? InboundEventCodec.encodeMetadata(inbound.storable(for: integrations[integration])),
+            body: event?.body ?? message.value
+        ))
+    }
+
+    /// The last time dead letters fell back from the topic to the local store, for `/readyz`; nil if never.
+    public var deadLetterFallback: String? { lastFallback.withLock { $0 } }
+
+    private static let fallbackCounters = Mutex<[String: Counter]>([:])
+
+    /// `switchboard_dead_letter_fallbacks_total{integration}`, made on first use.
+    private static func fallbacks(_ integration: String) -> Counter {
+        fallbackCounters.withLock { counters in
+            if let counter = counters[integration] { return counter }
+            let counter = Counter(label: "switchboard_dead_letter_fallbacks_total", dimensions: [("integration", integration)])
+            counters[integration] = counter
+            return counter
         }
     }
 
