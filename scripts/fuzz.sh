@@ -24,7 +24,7 @@ start=$SECONDS
 if ! swift build --scratch-path "$scratch" -c debug --product SwitchboardFuzz \
     --sanitize fuzzer --sanitize address -Xswiftc -sanitize=fuzzer,address -Xswiftc -DSWITCHBOARD_LIBFUZZER \
     >"$build_log" 2>&1; then
-    grep -v "Cannot export local symbol" "$build_log" >&2 || true
+    grep -v -e "Cannot export local symbol" -e "^\[[0-9]*/[0-9]*\]" "$build_log" | head -n 80 >&2 || true
     echo "fuzz: build failed" >&2
     exit 1
 fi

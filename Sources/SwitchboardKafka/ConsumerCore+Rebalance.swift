@@ -32,7 +32,23 @@ extension ConsumerCore {
         handle: RdKafkaPointer,
         cooperative: Bool
     ) {
-        state.withLock { $0.assign(partitions) }
+        // librdkafka's assignment and pause flags change under the same lock as the bookkeeping, so a topic held
+        // (or released) by an integration's circuit at any moment leaves both agreeing on what is paused.
+        let failure: KafkaError? = state.withLock { state in
+            let (fetch, paused) = state.assign(partitions)
+            let failure: KafkaError?
+            if cooperative {
+                failure = KafkaError.consuming(rd_kafka_incremental_assign(handle.raw, list), while: "assigning partitions")
+            } else {
+                let code = rd_kafka_assign(handle.raw, list)
+                failure = code == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaError(code, while: "assigning partitions")
+            }
+            // A partition this client paused in an earlier generation must not stay paused when it comes back,
+            // unless its topic is held now.
+            handle.resume(fetch)
+            handle.pause(paused)
+            return failure
+        }
         logger.info(
             "Kafka partitions assigned",
             metadata: [
@@ -40,18 +56,9 @@ extension ConsumerCore {
                 KafkaLogKey.protocolName: "\(cooperative ? "cooperative" : "eager")",
             ]
         )
-        let failure: KafkaError?
-        if cooperative {
-            failure = KafkaError.consuming(rd_kafka_incremental_assign(handle.raw, list), while: "assigning partitions")
-        } else {
-            let code = rd_kafka_assign(handle.raw, list)
-            failure = code == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaError(code, while: "assigning partitions")
-        }
         if let failure {
             logger.error("Kafka partition assignment failed", metadata: [KafkaLogKey.error: "\(failure)"])
         }
-        // A partition this client paused in an earlier generation must not stay paused when it comes back.
-        handle.resume(partitions)
     }
 
     /// Stops handing out the partitions, waits (bounded) for their outcomes, stores and commits the

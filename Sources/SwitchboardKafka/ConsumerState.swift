@@ -121,13 +121,20 @@ struct ConsumerState: Sendable {
         return changed
     }
 
-    /// Starts tracking newly assigned partitions with fresh watermarks.
-    mutating func assign(_ assigned: [KafkaTopicPartition]) {
+    /// Starts tracking newly assigned partitions with fresh watermarks; those of held topics start paused.
+    /// Returns the partitions librdkafka must fetch (the rest it must keep paused).
+    @discardableResult
+    mutating func assign(_ assigned: [KafkaTopicPartition]) -> (fetch: [KafkaTopicPartition], paused: [KafkaTopicPartition]) {
         if !assigned.isEmpty { rebalanceCount += 1 }
+        var fetch: [KafkaTopicPartition] = []
+        var paused: [KafkaTopicPartition] = []
         for topicPartition in assigned {
             lastGeneration += 1
-            partitions[topicPartition] = Partition(generation: lastGeneration)
+            let held = heldTopics.contains(topicPartition.topic)
+            partitions[topicPartition] = Partition(generation: lastGeneration, paused: held)
+            if held { paused.append(topicPartition) } else { fetch.append(topicPartition) }
         }
+        return (fetch, paused)
     }
 
     /// Marks partitions as being revoked: nothing more of theirs is handed out, outcomes still count.

@@ -56,6 +56,20 @@ struct ConsumerStateTests {
         #expect(state.done(orders, offset: 0) == .init(store: 10, resume: true, drained: false))
     }
 
+    @Test("a partition assigned while its topic is held starts paused, and librdkafka is told so in the same step")
+    func assignedWhileHeld() {
+        var state = ConsumerState(maxPending: 10)
+        state.lifecycle = .running
+        _ = state.hold(["orders"], true)
+        let assigned = state.assign([orders, KafkaTopicPartition(topic: "refunds", partition: 0)])
+        #expect(assigned.paused == [orders])
+        #expect(assigned.fetch == [KafkaTopicPartition(topic: "refunds", partition: 0)])
+        #expect(state.snapshot().first { $0.topic == "orders" }?.paused == true)
+        // Released: it resumes (it has room), and librdkafka is told to resume exactly it.
+        #expect(state.hold(["orders"], false) == [orders])
+        #expect(state.snapshot().first { $0.topic == "orders" }?.paused == false)
+    }
+
     @Test("outcomes of a revoked partition are ignored once it is released")
     func revokedOutcomesAreIgnored() {
         var state = runningState(max: 10)
