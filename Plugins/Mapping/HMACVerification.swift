@@ -16,7 +16,10 @@ import SwitchboardCore
 public struct HMACVerification: Sendable {
     /// How the signature is written in its header.
     public enum Encoding: String, Sendable, CaseIterable {
-        case hex, base64
+        /// Hex digits, either case.
+        case hex
+        /// Base64, standard or URL-safe, padded or not.
+        case base64
     }
 
     /// The header carrying the signature.

@@ -9,7 +9,16 @@ import SwitchboardCore
 public struct SignedTemplate: Sendable, Equatable {
     /// A value filled in from the request.
     public enum Placeholder: String, Sendable, CaseIterable {
-        case body, timestamp, method, url, path
+        /// The raw body.
+        case body
+        /// The timestamp header's text as received.
+        case timestamp
+        /// The HTTP method (`POST`, `PUT`).
+        case method
+        /// The URL the caller used (`public_url` when set).
+        case url
+        /// The request path, without the query.
+        case path
     }
 
     /// One piece of the signed text.

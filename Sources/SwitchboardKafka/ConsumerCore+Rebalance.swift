@@ -70,6 +70,10 @@ extension ConsumerCore {
         cooperative: Bool
     ) {
         state.withLock { $0.beginRevoke(partitions) }
+        if let hook = revokeHook.withLock({ $0 }) {
+            let taken = hook(partitions)
+            _ = state.withLock { $0.abandon(taken) }
+        }
         let lost = handle.assignmentLost
         var abandoned = 0
         if !lost {

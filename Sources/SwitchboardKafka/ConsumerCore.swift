@@ -16,6 +16,9 @@ final class ConsumerCore: Sendable {
     /// Wakes a revocation waiting for outcomes; only a signal, the facts live in `state`.
     let drainSignal = NSCondition()
     private let failure = Mutex<KafkaError?>(nil)
+    /// Asked at the start of a revocation which handed-out messages of the revoked partitions the source took
+    /// back (no attempt under way); the revocation then waits only for the rest.
+    let revokeHook = Mutex<(@Sendable ([KafkaTopicPartition]) -> [(KafkaTopicPartition, Int64)])?>(nil)
 
     init(configuration: KafkaConsumerConfiguration, logger: Logger, handler: @escaping @Sendable (KafkaMessage) -> Void) {
         self.configuration = configuration

@@ -16,6 +16,8 @@ struct ConsumerState: Sendable {
         var watermark = PartitionWatermark()
         var paused = false
         var revoking = false
+        /// Offsets handed out whose events the source took back during a revocation: not waited for.
+        var abandoned: Set<Int64> = []
     }
 
     /// What the poll thread does with a freshly polled message.
@@ -91,6 +93,7 @@ struct ConsumerState: Sendable {
         if let generation, generation != partition.generation { return nil }
         let pendingBefore = partition.watermark.pending
         let newPosition = partition.watermark.done(offset)
+        partition.abandoned.remove(offset)
         guard partition.watermark.pending != pendingBefore else { return nil }
         var outcome = Outcome(store: newPosition)
         if partition.revoking {
@@ -147,7 +150,27 @@ struct ConsumerState: Sendable {
 
     /// Messages of `revoked` still waiting for an outcome.
     func pending(in revoked: [KafkaTopicPartition]) -> Int {
-        revoked.reduce(0) { $0 + (partitions[$1]?.watermark.pending ?? 0) }
+        revoked.reduce(0) { total, topicPartition in
+            guard let partition = partitions[topicPartition] else { return total }
+            return total + max(0, partition.watermark.pending - partition.abandoned.count)
+        }
+    }
+
+    /// Offsets of partitions being revoked whose events the source took back (no attempt was under way): the
+    /// revocation stops waiting for them, and the next owner reads them again. Wakes the revocation when nothing
+    /// else is left.
+    mutating func abandon(_ offsets: [(KafkaTopicPartition, Int64)]) -> Bool {
+        for (topicPartition, offset) in offsets where partitions[topicPartition]?.revoking == true {
+            partitions[topicPartition]!.abandoned.insert(offset)
+        }
+        return pending(in: offsets.map(\.0)) == 0
+    }
+
+    /// Whether `generation` is the current assignment of a partition still held (a revocation in progress still
+    /// holds it: outcomes arriving within its wait count and are committed).
+    func owns(_ topicPartition: KafkaTopicPartition, generation: UInt64) -> Bool {
+        guard let partition = partitions[topicPartition] else { return false }
+        return generation == 0 || partition.generation == generation
     }
 
     /// Forgets revoked partitions and returns their final commit positions (only those known).

@@ -97,6 +97,19 @@ public final class KafkaConsumer: Sendable {
         core.hold(topics, holding, handle: client.handle)
     }
 
+    /// Sets what a revocation asks first (on the consumer's thread): which handed-out messages of the revoked
+    /// partitions the caller took back because no attempt was under way for them. The revocation waits (up to
+    /// `revokeTimeout`) only for the others, commits, and lets the next owner read the taken-back ones again.
+    public func onRevoke(_ hook: @escaping @Sendable (_ revoked: [KafkaTopicPartition]) -> [(KafkaTopicPartition, Int64)]) {
+        core.revokeHook.withLock { $0 = hook }
+    }
+
+    /// Whether `message` belongs to a partition this consumer still holds in the assignment that handed it out
+    /// (true during a revocation's wait, false once revoked): only then may its outcome write anything.
+    public func owns(_ message: KafkaMessage) -> Bool {
+        core.state.withLock { $0.owns(KafkaTopicPartition(topic: message.topic, partition: message.partition), generation: message.assignment) }
+    }
+
     /// Records the outcome of `message`.
     /// An outcome from an assignment since revoked is ignored, so it can never release an offset that a later
     /// assignment of the same partition handed out again and is still working on.

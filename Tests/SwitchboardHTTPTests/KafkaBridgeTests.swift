@@ -327,6 +327,44 @@ extension KafkaBridgeTests {
     }
 }
 
+extension KafkaBridgeTests {
+    @Test("a second instance joins while events are in backoff: they leave the first instance's lanes, nothing is posted twice, order per key holds")
+    func joinWhileInBackoff() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1, logger: Logger(label: "test"))
+        defer { cluster.shutdown() }
+        try cluster.createTopic("joined", partitions: 2)
+        let sink = ScriptedSink()
+        let base = try await sink.start()
+        defer { sink.stop() }
+        let keys = 8
+        let perKey = 5
+        // The first attempts of three conversations fail: their lanes sleep (2 s backoff) with later events queued.
+        for key in 0..<3 { sink.script("conv-\(key)", [.init(status: 503)]) }
+        var messages: [(key: String, body: String)] = []
+        for sequence in 0..<perKey {
+            for key in 0..<keys { messages.append(("conv-\(key)", #"{"cid":"conv-\#(key)","seq":\#(sequence)}"#)) }
+        }
+        try await Self.produce(cluster.bootstrapServers, topic: "joined", messages)
+        let yaml = Self.yaml(endpoint: base, bootstrap: cluster.bootstrapServers, group: "joined", topic: "joined",
+                             retry: "{ max_attempts: 20, base: 20s, cap: 20s, deadline: 55m }")
+        let first = try TestBridge(yaml: yaml, directory: temporaryDirectory())
+        #expect(await waitUntil(seconds: 60) { sink.accepted.count >= (keys - 3) * perKey })
+        #expect((first.bridge.lanes["bookings"]?.backlog ?? 0) >= 3 * perKey - 3, "the failing conversations are not waiting in backoff")
+        let second = try TestBridge(yaml: yaml, directory: temporaryDirectory())
+        #expect(await waitUntil(seconds: 90) { sink.accepted.count >= keys * perKey })
+        // The sleeping events (20 s backoff) were taken out of the first instance's lanes by the rebalance and
+        // delivered from a fresh read, not after their backoff.
+        #expect(first.bridge.kafka?.withdrawnMessages ?? 0 >= 3)
+        try await Task.sleep(for: .seconds(1))
+        for key in 0..<keys {
+            let seen = sink.accepted.filter { $0.eventID == "conv-\(key)" }.map(\.bodyText)
+            #expect(seen == (0..<perKey).map { #"{"cid":"conv-\#(key)","seq":\#($0)}"# }, "conv-\(key): \(seen)")
+        }
+        await first.stop()
+        await second.stop()
+    }
+}
+
 /// Messages read back from a dead-letter topic.
 final class DLQReader: Sendable {
     private let messages = Mutex<[KafkaMessage]>([])

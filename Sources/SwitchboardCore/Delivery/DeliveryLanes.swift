@@ -89,6 +89,21 @@ public final class DeliveryLanes: Service, Sendable {
         if firstHeld { notifyCircuit() }
     }
 
+    /// Takes the matching events that no attempt is under way for out of the lanes (a rebalance gave their Kafka
+    /// partition to another owner): they get no outcome from here. Returns them.
+    @discardableResult
+    public func withdraw(where matches: (Delivery) -> Bool) -> [Delivery] {
+        let (removed, timers, workers, lastHeld) = state.withLock { table in
+            let (removed, timers, workers) = table.withdraw(where: matches)
+            return (removed, timers, workers, !removed.isEmpty && table.backlog == 0 && table.circuit != .closed)
+        }
+        for timer in timers { timer.cancel() }
+        for (worker, key) in workers { worker.resume(returning: key) }
+        metrics.backlog.record(backlog)
+        if lastHeld { notifyCircuit() }
+        return removed
+    }
+
     /// Runs the workers until graceful shutdown or cancellation; attempts under way finish, waiting events stay
     /// without outcome (their source still holds them: journal entry or uncommitted offset).
     public func run() async throws {

@@ -121,6 +121,51 @@ struct LaneTable {
         return makeReady(key)
     }
 
+    /// Takes the matching deliveries out of the lanes, except the first event of a lane with an attempt under way
+    /// (a busy lane). A sleeping or parked first event goes too: no attempt is under way for it. Returns what was
+    /// taken, the retry timers to cancel, and the workers to hand a lane that became ready.
+    mutating func withdraw(where matches: (Delivery) -> Bool) -> (removed: [Delivery], timers: [Task<Void, Never>], workers: [(CheckedContinuation<String?, Never>, String)]) {
+        var removed: [Delivery] = []
+        var timers: [Task<Void, Never>] = []
+        var workers: [(CheckedContinuation<String?, Never>, String)] = []
+        for key in Array(lanes.keys) {
+            guard var lane = lanes[key] else { continue }
+            let keepHead = lane.phase == .busy
+            var kept = Deque<Delivery>()
+            var headRemoved = false
+            for (index, delivery) in lane.queue.enumerated() {
+                if (index == 0 && keepHead) || !matches(delivery) {
+                    kept.append(delivery)
+                } else {
+                    removed.append(delivery)
+                    if index == 0 { headRemoved = true }
+                }
+            }
+            guard kept.count != lane.queue.count else { continue }
+            backlog -= lane.queue.count - kept.count
+            lane.queue = kept
+            if headRemoved {
+                lane.attempts = 0
+                lane.lastRecord = nil
+                lane.lastKeyRejected = false
+                if let timer = lane.timer { timers.append(timer) }
+                lane.timer = nil
+            }
+            if kept.isEmpty {
+                // A key still listed as ready or parked finds no lane and is skipped.
+                lanes[key] = nil
+                continue
+            }
+            let wasSleeping = lane.phase == .sleeping
+            lanes[key] = lane
+            if headRemoved, wasSleeping {
+                lanes[key]!.phase = .ready
+                if let worker = makeReady(key) { workers.append((worker, key)) }
+            }
+        }
+        return (removed, timers, workers)
+    }
+
     // MARK: - Circuit
 
     /// Whether a worker may attempt the lane's first event now; parks the lane when the circuit is open.

@@ -38,7 +38,10 @@ public final class Bridge: Sendable {
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         logger: Logger
     ) throws {
-        let journal = try Journal(directory: config.journal.directory, capacity: config.journal.capacity, logger: logger)
+        let journal = try Journal(
+            directory: config.journal.directory, capacity: config.journal.capacity, limits: StoreLimits(config.journal),
+            nowMillis: { clock.nowMillis() }, logger: logger
+        )
         let pipeline = WebhookPipeline(
             integrations: integrations, journal: journal, dedupWindow: config.journal.dedupWindow, clock: clock, logger: logger
         )
@@ -133,10 +136,13 @@ final class OutcomeDispatch: Sendable {
     }
 
     func record(_ delivery: Delivery, _ outcome: DeliveryOutcome, integration: String) async {
-        if delivery.ticket & KafkaSource.ticketBit != 0 {
+        switch delivery.source {
+        case .kafka:
             await kafka.withLock { $0 }?.record(delivery, outcome)
-        } else {
+        case .journal:
             await pipeline.record(delivery, outcome, integration: integration)
+        case .detached:
+            break
         }
     }
 }

@@ -11,9 +11,6 @@ import SwitchboardStore
 /// into the delivery lanes. A message's offset is released (the consumer's contiguous watermark moves past it) only
 /// once every External Event it produced has an outcome, and a dead letter counts as an outcome only once written.
 public final class KafkaSource: Service, Sendable {
-    /// Tickets of Kafka events carry this bit, so outcomes find their way back here and not to the webhook journal.
-    public static let ticketBit: UInt64 = 1 << 63
-
     private struct OpenMessage {
         var message: KafkaMessage
         var integration: String
@@ -42,6 +39,7 @@ public final class KafkaSource: Service, Sendable {
     /// How long dead-letter topic writes are retried before the local store takes the dead letter.
     private let deadLetterTimeout: Duration
     private let lastFallback = Mutex<String?>(nil)
+    private let withdrawn = Atomic<Int>(0)
 
     /// Builds the consumer (and the dead-letter producer when `kafka.dead_letter_topic` is set); a bad librdkafka
     /// option is an error naming the key.
@@ -86,6 +84,7 @@ public final class KafkaSource: Service, Sendable {
         for (name, lane) in lanes {
             lane.onCircuitChange { [weak self] open in self?.circuitChanged(integration: name, open: open) }
         }
+        consumer.onRevoke { [weak self] revoked in self?.withdraw(revoked) ?? [] }
     }
 
     /// Pauses the topics routed to an integration while its open circuit holds events, and resumes them when it
@@ -182,33 +181,75 @@ public final class KafkaSource: Service, Sendable {
             consumer?.markDone(message)
             return
         }
-        let ticket = Self.ticketBit | nextTicket.add(1, ordering: .relaxed).newValue
+        let ticket = nextTicket.add(1, ordering: .relaxed).newValue
         open.withLock { $0[ticket] = OpenMessage(message: message, integration: target.integration, route: target.route, remaining: events.count, identity: identity) }
         let messageKey = orderByMessageKey.contains(target.integration) ? message.key.map { String(decoding: $0, as: UTF8.self) } : nil
         for var external in events {
             if let messageKey { external.orderingKey = "key:" + messageKey }
-            lanes.submit(Delivery(event: external, route: target.route, firstSeenMillis: routed.receivedAtMillis, ticket: ticket))
+            lanes.submit(Delivery(
+                event: external, route: target.route, firstSeenMillis: routed.receivedAtMillis,
+                source: .kafka(message: ticket, topic: message.topic, partition: message.partition)
+            ))
         }
+    }
+
+    // MARK: - Rebalance
+
+    /// Messages whose events left the lanes because a rebalance took their partition away (since start).
+    public var withdrawnMessages: Int { withdrawn.load(ordering: .relaxed) }
+
+    /// A rebalance takes partitions away: their events that no attempt is under way for leave the lanes at once (the
+    /// next owner delivers them), and so does any message one of whose events left. Returns their offsets, which
+    /// the revocation does not wait for. Runs on the consumer's thread.
+    func withdraw(_ revoked: [KafkaTopicPartition]) -> [(KafkaTopicPartition, Int64)] {
+        let partitions = Set(revoked.map { "\($0.topic)/\($0.partition)" })
+        var tickets: Set<UInt64> = []
+        for lane in lanes.values {
+            let removed = lane.withdraw { delivery in
+                guard let place = delivery.source.kafkaPartition else { return false }
+                return partitions.contains("\(place.topic)/\(place.partition)")
+            }
+            for delivery in removed {
+                if case .kafka(let ticket, _, _) = delivery.source { tickets.insert(ticket) }
+            }
+        }
+        let taken = open.withLock { open in tickets.compactMap { open.removeValue(forKey: $0)?.message } }
+        withdrawn.add(taken.count, ordering: .relaxed)
+        if !taken.isEmpty {
+            logger.info("Kafka events of revoked partitions left the lanes for their next owner", metadata: [
+                "switchboard.count": .stringConvertible(taken.count),
+            ])
+        }
+        return taken.map { (KafkaTopicPartition(topic: $0.topic, partition: $0.partition), $0.offset) }
     }
 
     // MARK: - Outcomes
 
-    /// The lanes' outcome handler for Kafka tickets.
+    /// The lanes' outcome handler for Kafka deliveries.
     public func record(_ delivery: Delivery, _ outcome: DeliveryOutcome) async {
+        guard case .kafka(let ticket, _, _) = delivery.source else { return }
         let finished: OpenMessage? = open.withLock { open in
-            guard var entry = open[delivery.ticket] else { return nil }
+            guard var entry = open[ticket] else { return nil }
             if case .deadLettered(let reason, let last) = outcome {
                 entry.deadLetters.append((delivery.event, reason, last))
             }
             entry.remaining -= 1
             if entry.remaining > 0 {
-                open[delivery.ticket] = entry
+                open[ticket] = entry
                 return nil
             }
-            open[delivery.ticket] = nil
+            open[ticket] = nil
             return entry
         }
         guard let finished else { return }
+        guard consumer?.owns(finished.message) == true else {
+            // Its partition was revoked (and perhaps assigned again) before this attempt finished: the next owner
+            // delivers it, so nothing is recorded, released or dead-lettered from here.
+            logger.info("outcome of a revoked Kafka partition dropped: its next owner delivers the event", metadata: [
+                LogKey.integration: .string(finished.integration), LogKey.outcome: .string(outcome.label),
+            ])
+            return
+        }
         // Off the lane's path: the offset is released only after the dead letters are written.
         Task {
             if finished.deadLetters.isEmpty {

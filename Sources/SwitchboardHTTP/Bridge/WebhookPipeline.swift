@@ -20,7 +20,7 @@ public final class WebhookPipeline: Sendable {
     private let logger: Logger
     private let dedupWindow: Duration
     private let lanes = Mutex<[String: DeliveryLanes]>([:])
-    private let open = Mutex<[UInt64: OpenEntry]>([:])
+    private let open = Mutex<[Int64: OpenEntry]>([:])
     /// Provider delivery ids under way: `false` while the first copy is being journalled, `true` once it is.
     private let claimed = Mutex<[String: Bool]>([:])
     /// Outcome recordings started and not finished (awaited before the journal closes).
@@ -105,7 +105,7 @@ public final class WebhookPipeline: Sendable {
 
     /// Maps a journalled event and queues its External Events. Mapping failures are dead-lettered at once.
     public func process(entryID: Int64, event: InboundEvent, integration name: String, identity: String? = nil) async {
-        let ticket = UInt64(entryID)
+        let ticket = entryID
         guard let integration = integrations[name], let lanes = lanes.withLock({ $0[name] }) else {
             await complete(entryID: entryID, deadLetters: [deadLetter(for: event, integration: name, reason: "no_integration", message: "integration '\(name)' is not configured")], identity: identity)
             return
@@ -129,7 +129,7 @@ public final class WebhookPipeline: Sendable {
         }
         open.withLock { $0[ticket] = OpenEntry(remaining: events.count, identity: identity) }
         for external in events {
-            lanes.submit(Delivery(event: external, route: event.route, firstSeenMillis: event.receivedAtMillis, ticket: ticket))
+            lanes.submit(Delivery(event: external, route: event.route, firstSeenMillis: event.receivedAtMillis, source: .journal(entry: ticket)))
         }
     }
 
@@ -156,8 +156,9 @@ public final class WebhookPipeline: Sendable {
 
     /// The lanes' outcome handler.
     public func record(_ delivery: Delivery, _ outcome: DeliveryOutcome, integration: String) async {
+        guard case .journal(let entryID) = delivery.source else { return }
         let finished: OpenEntry? = open.withLock { open in
-            guard var entry = open[delivery.ticket] else { return nil }
+            guard var entry = open[entryID] else { return nil }
             if case .deadLettered(let reason, let last) = outcome {
                 entry.deadLetters.append(NewDeadLetter(
                     integration: integration, route: delivery.route, reason: reason, attempts: last?.attempts ?? 0,
@@ -169,10 +170,10 @@ public final class WebhookPipeline: Sendable {
             }
             entry.remaining -= 1
             if entry.remaining > 0 {
-                open[delivery.ticket] = entry
+                open[entryID] = entry
                 return nil
             }
-            open[delivery.ticket] = nil
+            open[entryID] = nil
             return entry
         }
         if let finished {
@@ -180,7 +181,7 @@ public final class WebhookPipeline: Sendable {
             // the event is delivered again after restart (at least once), never lost.
             recording.add(1, ordering: .relaxed)
             Task {
-                await self.complete(entryID: Int64(delivery.ticket), deadLetters: finished.deadLetters, identity: finished.identity)
+                await self.complete(entryID: entryID, deadLetters: finished.deadLetters, identity: finished.identity)
                 self.recording.subtract(1, ordering: .releasing)
             }
         }

@@ -62,11 +62,7 @@ struct DeadLetterCommand: ParsableCommand {
             }
             print("ID\tDEAD-LETTERED\tINTEGRATION\tREASON\tATTEMPTS\tSTATUS\tEVENT ID\tERROR")
             for letter in letters {
-                print([
-                    String(letter.id), DeadLetterText.time(letter.deadLetteredAtMillis), letter.integration, letter.reason,
-                    String(letter.attempts), letter.lastStatus.map(String.init) ?? "-", letter.eventID ?? "-",
-                    letter.errorMessage ?? "-",
-                ].joined(separator: "\t"))
+                print(DeadLetterText.row(letter))
             }
             if letters.isEmpty { print("(no dead letters)") }
             print(summary)
@@ -151,16 +147,6 @@ extension DeadLetterCommand {
     }
 }
 
-extension StoreLimits {
-    /// The store's limits as the configuration's `journal` block sets them.
-    init(_ journal: JournalConfig) {
-        self.init(
-            deadLetterCapacity: journal.deadLetterCapacity,
-            deadLetterRetention: journal.deadLetterRetention,
-            dedupWindow: journal.dedupWindow
-        )
-    }
-}
 
 /// Dead letters as text.
 enum DeadLetterText {
@@ -179,18 +165,42 @@ enum DeadLetterText {
         Date(timeIntervalSince1970: Double(millis) / 1000).formatted(Date.ISO8601FormatStyle())
     }
 
+    /// One line of the `dlq list` table. Every cell is made printable (a tab inside one cannot shift the columns,
+    /// and no control character from a provider or PolyAI reaches the terminal); long messages are cut.
+    static func row(_ letter: DeadLetter) -> String {
+        [
+            String(letter.id), time(letter.deadLetteredAtMillis), letter.integration, letter.reason,
+            String(letter.attempts), letter.lastStatus.map(String.init) ?? "-", letter.eventID.map { cell($0, limit: 80) } ?? "-",
+            letter.errorMessage.map { cell($0, limit: 200) } ?? "-",
+        ].map { TextEscaping.printable($0) }.joined(separator: "\t")
+    }
+
+    private static func cell(_ text: String, limit: Int) -> String {
+        text.count > limit ? String(text.prefix(limit)) + "…" : text
+    }
+
+    /// One dead letter as a JSON object on one line, keys sorted. Strings are escaped with `TextEscaping.json`, so
+    /// every control character, C1, line separator and bidi control in a body or message arrives as `\uXXXX`.
     static func json(_ letter: DeadLetter, includeBody: Bool) -> String {
-        var object: [String: Any] = [
-            "id": letter.id, "integration": letter.integration, "route": letter.route, "reason": letter.reason,
-            "attempts": letter.attempts, "first_seen": time(letter.firstSeenMillis), "dead_lettered": time(letter.deadLetteredAtMillis),
+        var fields: [(String, String)] = [
+            ("attempts", String(letter.attempts)),
+            ("dead_lettered", quoted(time(letter.deadLetteredAtMillis))),
+            ("first_seen", quoted(time(letter.firstSeenMillis))),
+            ("id", String(letter.id)),
+            ("integration", quoted(letter.integration)),
+            ("reason", quoted(letter.reason)),
+            ("route", quoted(letter.route)),
         ]
-        object["last_status"] = letter.lastStatus
-        object["error_message"] = letter.errorMessage
-        object["correlation_id"] = letter.correlationID
-        object["event_id"] = letter.eventID
-        object["content_type"] = letter.contentType
-        if includeBody { object["body"] = String(decoding: letter.body, as: UTF8.self) }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        if let status = letter.lastStatus { fields.append(("last_status", String(status))) }
+        if let message = letter.errorMessage { fields.append(("error_message", quoted(message))) }
+        if let id = letter.correlationID { fields.append(("correlation_id", quoted(id))) }
+        if let id = letter.eventID { fields.append(("event_id", quoted(id))) }
+        if let type = letter.contentType { fields.append(("content_type", quoted(type))) }
+        if includeBody { fields.append(("body", quoted(String(decoding: letter.body, as: UTF8.self)))) }
+        return "{" + fields.sorted { $0.0 < $1.0 }.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
+    }
+
+    private static func quoted(_ text: String) -> String {
+        "\"" + TextEscaping.json(text) + "\""
     }
 }

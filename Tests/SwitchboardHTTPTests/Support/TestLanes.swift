@@ -40,11 +40,11 @@ struct TestLanes {
         self.runner = Task { try await lanes.run() }
     }
 
-    func submit(_ eventID: String, body: String? = nil, orderingKey: String? = nil, firstSeen: Int64, ticket: UInt64 = 0, contentType: String = "application/json") {
+    func submit(_ eventID: String, body: String? = nil, orderingKey: String? = nil, firstSeen: Int64, contentType: String = "application/json") {
         let text = body ?? #"{"cid":"\#(eventID)"}"#
         lanes.submit(Delivery(
             event: ExternalEvent(eventID: eventID, idLocation: .payload("cid"), body: Array(text.utf8), contentType: contentType, orderingKey: orderingKey),
-            route: "test-route", firstSeenMillis: firstSeen, ticket: ticket
+            route: "test-route", firstSeenMillis: firstSeen, source: .detached
         ))
     }
 
