@@ -11,6 +11,7 @@ struct GenuineRequestTests {
     static let twilioToken = "twilio-auth-token-0002"
     static let stripeSecret = "whsec_stripe_0003"
     static let zendeskSecret = "zendesk-signing-secret-0004"
+    static let crmSecret = "crm-shared-secret-0005"
 
     static func yaml(endpoint: String, journal: String, webhook: String = "{}") -> String {
         let key = "key: { env: TEST_KEY_BOOKINGS, agents: [PROJECT-TEST], permissions: [external_events], expires: 2099-01-01 }"
@@ -38,12 +39,14 @@ struct GenuineRequestTests {
         \(integration("stripe", "stripe", #"{ signing_secret: "${STRIPE_SECRET}" }"#))
         \(integration("zendesk", "zendesk", #"{ signing_secret: "${ZENDESK_SECRET}" }"#))
         \(integration("salesforce", "salesforce", "{ organization_ids: [00D5g000004ABCD] }"))
+        \(integration("crm", "mapping", #"{ event_id: { from: json, path: cid }, verify: { hmac: { header: X-Crm-Signature, secret: "${CRM_SECRET}", prefix: "sha256=", timestamp: { header: X-Crm-Timestamp, format: unix }, signed: "{method} {url} {timestamp}.{body}" } } }"#))
         routes:
           - { from: { webhook: /hooks/hubspot }, to: hubspot }
           - { from: { webhook: /hooks/twilio }, to: twilio }
           - { from: { webhook: /hooks/stripe }, to: stripe }
           - { from: { webhook: /hooks/zendesk }, to: zendesk }
           - { from: { webhook: /hooks/salesforce }, to: salesforce }
+          - { from: { webhook: /hooks/crm }, to: crm }
         """
     }
 
@@ -51,7 +54,7 @@ struct GenuineRequestTests {
         "HUBSPOT_SECRET": hubspotSecret, "TWILIO_TOKEN": twilioToken, "STRIPE_SECRET": stripeSecret, "ZENDESK_SECRET": zendeskSecret,
         "TEST_KEY_HUBSPOT": "sk-test-hubspot-0000000001", "TEST_KEY_TWILIO": "sk-test-twilio-0000000002",
         "TEST_KEY_STRIPE": "sk-test-stripe-0000000003", "TEST_KEY_ZENDESK": "sk-test-zendesk-0000000004",
-        "TEST_KEY_SALESFORCE": "sk-test-salesforce-000005",
+        "TEST_KEY_SALESFORCE": "sk-test-salesforce-000005", "TEST_KEY_CRM": "sk-test-crm-000000000006", "CRM_SECRET": crmSecret,
     ]
 
     static func start(_ sink: ScriptedSink, webhook: String = "{}") async throws -> TestBridge {
@@ -187,6 +190,62 @@ struct GenuineRequestTests {
         #expect(waited < .seconds(2), "the ordinary webhook waited \(waited)")
         #expect(try await refused.status == 401)
         #expect(bridge.bridge.journal.depth <= 1)
+        await bridge.stop()
+    }
+
+    @Test("a Salesforce Outbound Message through curl is acknowledged with SOAP and delivered; another organization, 401")
+    func salesforce() async throws {
+        let sink = ScriptedSink()
+        defer { sink.stop() }
+        let bridge = try await Self.start(sink)
+        let url = await bridge.webhookURL + "/hooks/salesforce"
+        func message(org: String) -> String {
+            """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+             <soapenv:Body>
+              <notifications xmlns="http://soap.sforce.com/2005/09/outbound">
+               <OrganizationId>\(org)</OrganizationId>
+               <ActionId>04k5g000000ABCDAAA</ActionId>
+               <Notification>
+                <Id>04l5g00000ABCD1AAA</Id>
+                <sObject xsi:type="sf:Case" xmlns:sf="urn:sobject.enterprise.soap.sforce.com">
+                 <sf:Id>5005g00000XYZ1AAA</sf:Id>
+                 <sf:PolyAI_CID__c>EXT-SF-1</sf:PolyAI_CID__c>
+                </sObject>
+               </Notification>
+              </notifications>
+             </soapenv:Body>
+            </soapenv:Envelope>
+            """
+        }
+        let headers = [("Content-Type", "text/xml; charset=utf-8"), ("SOAPAction", "\"\"")]
+        let reply = try await curl(url, body: message(org: "00D5g000004ABCDEA4"), headers: headers)
+        #expect(reply.status == 200)
+        #expect(reply.body.contains("<Ack>true</Ack>"))
+        #expect(await sink.waitForAccepted(1))
+        #expect(sink.accepted.first?.bodyText.contains("EXT-SF-1") == true)
+        #expect(try await curl(url, body: message(org: "00D5g000004ZZZZ"), headers: headers).status == 401)
+        await bridge.stop()
+    }
+
+    @Test("a CRM signing method, URL, timestamp and body with an HMAC (mapping verify) is accepted through curl; tampered or stale, 401")
+    func mappingHMAC() async throws {
+        let sink = ScriptedSink()
+        defer { sink.stop() }
+        let bridge = try await Self.start(sink)
+        let url = await bridge.webhookURL + "/hooks/crm?source=crm"
+        let body = #"{"cid":"EXT-CRM-1","status":"won"}"#
+        func headers(timestamp: Int64, body: String) -> [(String, String)] {
+            let mac = HMACDigest.sha256.code(key: Array(Self.crmSecret.utf8), message: Array("POST \(url) \(timestamp).\(body)".utf8))
+            return [("Content-Type", "application/json"), ("X-Crm-Timestamp", String(timestamp)), ("X-Crm-Signature", "sha256=" + SignatureText.hexText(mac))]
+        }
+        let now = Self.nowMillis / 1000
+        #expect(try await curl(url, body: body, headers: headers(timestamp: now, body: body)).status == 202)
+        #expect(await sink.waitForAccepted(1))
+        #expect(sink.accepted.first?.eventID == "EXT-CRM-1")
+        #expect(try await curl(url, body: body.replacingOccurrences(of: "won", with: "lost"), headers: headers(timestamp: now, body: body)).status == 401)
+        #expect(try await curl(url, body: body, headers: headers(timestamp: now - 3600, body: body)).status == 401)
         await bridge.stop()
     }
 }
