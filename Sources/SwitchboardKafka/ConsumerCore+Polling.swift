@@ -27,6 +27,7 @@ extension ConsumerCore {
             rd_kafka_message_destroy(message)
         }
 
+        drainBeforeClose(handle: handle, pollTimeout: timeout)
         logger.info("Kafka consumer stopping: revoking partitions and committing")
         if let error = handle.closeConsumer() {
             logger.warning("Kafka consumer close reported an error", metadata: [KafkaLogKey.error: "\(error)"])
@@ -37,6 +38,35 @@ extension ConsumerCore {
             return .failure(failure)
         }
         return .success(())
+    }
+
+    /// A graceful stop, while still a full member of the group: stop fetching, let the source take back what no
+    /// attempt is under way for, keep polling (heartbeats, rebalances) while the attempts under way finish (up to
+    /// `revokeTimeout`), then commit the watermarks synchronously. Only then does the close leave the group, so
+    /// the next owner starts exactly after what this instance delivered.
+    private func drainBeforeClose(handle: RdKafkaPointer, pollTimeout: Int32) {
+        let tracked = state.withLock { Array($0.partitions.keys) }
+        guard !tracked.isEmpty else { return }
+        handle.pause(tracked)
+        if let hook = revokeHook.withLock({ $0 }) {
+            let taken = hook(tracked)
+            _ = state.withLock { $0.abandon(taken) }
+        }
+        let deadline = ContinuousClock.now + configuration.revokeTimeout
+        while ContinuousClock.now < deadline {
+            let left = state.withLock { state in state.pending(in: Array(state.partitions.keys)) }
+            if left == 0 { break }
+            // Messages still prefetched are not handed out any more (the consumer is stopping).
+            if let message = rd_kafka_consumer_poll(handle.raw, min(pollTimeout, 50)) { rd_kafka_message_destroy(message) }
+        }
+        let (positions, left) = state.withLock { state in (state.positions, state.pending(in: Array(state.partitions.keys))) }
+        if let error = handle.commit(positions) {
+            logger.warning("Kafka commit before leaving the group failed: the next owner re-reads from the last committed offset", metadata: [
+                KafkaLogKey.error: "\(error)",
+            ])
+        } else {
+            logger.info("Kafka watermarks committed before leaving the group", metadata: [KafkaLogKey.pending: "\(left)"])
+        }
     }
 
     /// Hands one polled message to the handler, or deals with the error it carries.

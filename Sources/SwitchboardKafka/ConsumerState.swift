@@ -96,8 +96,9 @@ struct ConsumerState: Sendable {
         partition.abandoned.remove(offset)
         guard partition.watermark.pending != pendingBefore else { return nil }
         var outcome = Outcome(store: newPosition)
-        if partition.revoking {
-            outcome.drained = partition.watermark.pending == 0
+        if partition.revoking || lifecycle != .running {
+            // Offsets the source took back are not waited for.
+            outcome.drained = partition.watermark.pending - partition.abandoned.count <= 0
         } else if partition.paused, lifecycle == .running, hasRoom(partition), !heldTopics.contains(topicPartition.topic) {
             partition.paused = false
             outcome.resume = true
@@ -156,11 +157,11 @@ struct ConsumerState: Sendable {
         }
     }
 
-    /// Offsets of partitions being revoked whose events the source took back (no attempt was under way): the
-    /// revocation stops waiting for them, and the next owner reads them again. Wakes the revocation when nothing
-    /// else is left.
+    /// Offsets of partitions being revoked (or of a stopping consumer) whose events the source took back (no attempt
+    /// was under way): the revocation stops waiting for them, and the next owner reads them again. True when
+    /// nothing else is left to wait for.
     mutating func abandon(_ offsets: [(KafkaTopicPartition, Int64)]) -> Bool {
-        for (topicPartition, offset) in offsets where partitions[topicPartition]?.revoking == true {
+        for (topicPartition, offset) in offsets where partitions[topicPartition] != nil {
             partitions[topicPartition]!.abandoned.insert(offset)
         }
         return pending(in: offsets.map(\.0)) == 0

@@ -6,7 +6,8 @@ final class ReaderSession {
     private let connection: SQLiteConnection
     private let pending: SQLiteStatement
     private let newestDeadLetters: SQLiteStatement
-    private let newestDeadLettersOfIntegration: SQLiteStatement
+    private let oldestDeadLetters: SQLiteStatement
+    private let countMatching: SQLiteStatement
     private let deadLetterByID: SQLiteStatement
     private let countDeadLetters: SQLiteStatement
     private let delivered: SQLiteStatement
@@ -23,14 +24,16 @@ final class ReaderSession {
             "SELECT id, integration, route, received_at_ms, metadata, body FROM journal ORDER BY id",
             action: action
         )
+        let filter = DeadLetterFilter.whereClause
         newestDeadLetters = try connection.prepare(
-            "SELECT \(columns) FROM dead_letters ORDER BY id DESC LIMIT ?",
+            "SELECT \(columns) FROM dead_letters WHERE \(filter) AND id < ?5 ORDER BY id DESC LIMIT ?6",
             action: action
         )
-        newestDeadLettersOfIntegration = try connection.prepare(
-            "SELECT \(columns) FROM dead_letters WHERE integration = ? ORDER BY id DESC LIMIT ?",
+        oldestDeadLetters = try connection.prepare(
+            "SELECT \(columns) FROM dead_letters WHERE \(filter) AND id > ?5 ORDER BY id LIMIT ?6",
             action: action
         )
+        countMatching = try connection.prepare("SELECT count(*) FROM dead_letters WHERE \(filter)", action: action)
         deadLetterByID = try connection.prepare("SELECT \(columns) FROM dead_letters WHERE id = ?", action: action)
         countDeadLetters = try connection.prepare("SELECT count(*) FROM dead_letters", action: action)
         delivered = try connection.prepare(
@@ -43,7 +46,7 @@ final class ReaderSession {
     /// Finalizes the statements and closes the connection.
     func close() {
         for statement in [
-            pending, newestDeadLetters, newestDeadLettersOfIntegration, deadLetterByID, countDeadLetters, delivered, counters,
+            pending, newestDeadLetters, oldestDeadLetters, countMatching, deadLetterByID, countDeadLetters, delivered, counters,
         ] {
             statement.finalize()
         }
@@ -69,21 +72,27 @@ final class ReaderSession {
         return entries
     }
 
-    func deadLetters(limit: Int, integration: String?) throws(StoreError) -> [DeadLetter] {
+    /// One page of the dead letters `filter` selects: newest first below `cursor`, or oldest first above it.
+    func deadLetters(matching filter: DeadLetterFilter, newestFirst: Bool, after cursor: Int64?, limit: Int) throws(StoreError) -> [DeadLetter] {
         let action = "listing dead letters"
-        let statement = integration == nil ? newestDeadLetters : newestDeadLettersOfIntegration
+        let statement = newestFirst ? newestDeadLetters : oldestDeadLetters
         defer { statement.reset() }
-        if let integration {
-            try statement.bind(integration, at: 1, action: action)
-            try statement.bind(Int64(limit), at: 2, action: action)
-        } else {
-            try statement.bind(Int64(limit), at: 1, action: action)
-        }
+        try filter.bind(to: statement, action: action)
+        try statement.bind(cursor ?? (newestFirst ? .max : .min), at: 5, action: action)
+        try statement.bind(Int64(limit), at: 6, action: action)
         var letters: [DeadLetter] = []
         while try statement.step(action: action) {
             letters.append(Self.deadLetter(from: statement))
         }
         return letters
+    }
+
+    func deadLetterCount(matching filter: DeadLetterFilter) throws(StoreError) -> Int {
+        let action = "counting dead letters"
+        defer { countMatching.reset() }
+        try filter.bind(to: countMatching, action: action)
+        guard try countMatching.step(action: action) else { return 0 }
+        return countMatching.int(at: 0)
     }
 
     func deadLetter(id: Int64) throws(StoreError) -> DeadLetter? {

@@ -10,6 +10,10 @@ enum WriteOperation: Sendable {
     case complete(entryID: Int64, deadLetters: [NewDeadLetter])
     case addDeadLetter(NewDeadLetter)
     case removeDeadLetter(id: Int64)
+    case removeDeadLetters(DeadLetterFilter, limit: Int)
+    case replaceDeadLetter(id: Int64, with: [NewDeadLetter])
+    /// Testing aid: `PRAGMA max_page_count` on the writer's connection (stages a full disk).
+    case setMaxPageCount(Int)
     case recordDelivered(identity: String, atMillis: Int64)
     case pruneDelivered(olderThanMillis: Int64)
 }

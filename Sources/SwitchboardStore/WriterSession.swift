@@ -17,6 +17,7 @@ final class WriterSession {
     private let deleteEntry: SQLiteStatement
     private let insertDeadLetter: SQLiteStatement
     private let deleteDeadLetter: SQLiteStatement
+    private let deleteMatchingDeadLetters: SQLiteStatement
     private let upsertDelivered: SQLiteStatement
     private let pruneDelivered: SQLiteStatement
     private let pruner: StorePruner
@@ -55,6 +56,10 @@ final class WriterSession {
             action: action
         )
         deleteDeadLetter = try connection.prepare("DELETE FROM dead_letters WHERE id = ?", action: action)
+        deleteMatchingDeadLetters = try connection.prepare(
+            "DELETE FROM dead_letters WHERE id IN (SELECT id FROM dead_letters WHERE \(DeadLetterFilter.whereClause) ORDER BY id LIMIT ?5)",
+            action: action
+        )
         upsertDelivered = try connection.prepare(
             """
             INSERT INTO delivered (identity, delivered_at_ms) VALUES (?, ?) \
@@ -69,7 +74,7 @@ final class WriterSession {
     func close() {
         for statement in [
             begin, commit, rollback, savepoint, releaseSavepoint, rollbackToSavepoint, insertEntry, deleteEntry,
-            insertDeadLetter, deleteDeadLetter, upsertDelivered, pruneDelivered,
+            insertDeadLetter, deleteDeadLetter, deleteMatchingDeadLetters, upsertDelivered, pruneDelivered,
         ] {
             statement.finalize()
         }
@@ -195,11 +200,18 @@ final class WriterSession {
             case .addDeadLetter(let letter):
                 return .success(try insert(letter))
             case .removeDeadLetter(let id):
-                let action = "removing a dead letter"
-                try deleteDeadLetter.bind(id, at: 1, action: action)
-                try deleteDeadLetter.run(action: action)
+                return .success(try removeDeadLetter(id: id))
+            case .removeDeadLetters(let filter, let limit):
+                let action = "removing dead letters"
+                try filter.bind(to: deleteMatchingDeadLetters, action: action)
+                try deleteMatchingDeadLetters.bind(Int64(limit), at: 5, action: action)
+                try deleteMatchingDeadLetters.run(action: action)
                 pruner.deadLettersRemoved(connection.changes)
                 return .success(Int64(connection.changes))
+            case .replaceDeadLetter(let id, let letters):
+                return .success(try replaceDeadLetter(id: id, with: letters))
+            case .setMaxPageCount(let pages):
+                return .success(try StoreSchema.singleInt(connection, "PRAGMA max_page_count = \(pages)", action: "setting max_page_count"))
             case .recordDelivered(let identity, let atMillis):
                 let action = "recording a delivery"
                 try upsertDelivered.bind(identity, at: 1, action: action)
@@ -250,6 +262,34 @@ final class WriterSession {
             if !connection.isAutocommit {
                 try? rollbackToSavepoint.run(action: "undoing a failed outcome")
                 try? releaseSavepoint.run(action: "undoing a failed outcome")
+            }
+            throw error
+        }
+    }
+
+    private func removeDeadLetter(id: Int64) throws(StoreError) -> Int64 {
+        let action = "removing a dead letter"
+        try deleteDeadLetter.bind(id, at: 1, action: action)
+        try deleteDeadLetter.run(action: action)
+        pruner.deadLettersRemoved(connection.changes)
+        return Int64(connection.changes)
+    }
+
+    /// Deletes a dead letter and stores `letters` in its place as one unit; stores nothing when it was gone.
+    private func replaceDeadLetter(id: Int64, with letters: [NewDeadLetter]) throws(StoreError) -> Int64 {
+        let action = "replacing a dead letter"
+        try savepoint.run(action: action)
+        do throws(StoreError) {
+            let removed = try removeDeadLetter(id: id)
+            if removed > 0 {
+                for letter in letters { try insert(letter) }
+            }
+            try releaseSavepoint.run(action: action)
+            return removed
+        } catch {
+            if !connection.isAutocommit {
+                try? rollbackToSavepoint.run(action: "undoing a failed replacement")
+                try? releaseSavepoint.run(action: "undoing a failed replacement")
             }
             throw error
         }

@@ -365,6 +365,37 @@ extension KafkaBridgeTests {
     }
 }
 
+extension KafkaBridgeTests {
+    @Test("a graceful hand-over: the first instance stops while the second consumes; what it delivered is not posted again")
+    func gracefulHandOver() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1, logger: Logger(label: "test"))
+        defer { cluster.shutdown() }
+        try cluster.createTopic("handover", partitions: 4)
+        let sink = ScriptedSink()
+        // 20 conversations at 100 ms a delivery: about 200 a second, so the hand-over happens mid-stream.
+        sink.setDefault(.init(status: 201, delay: .milliseconds(100)))
+        let base = try await sink.start()
+        defer { sink.stop() }
+        let total = 2000
+        try await Self.produce(cluster.bootstrapServers, topic: "handover", (0..<total).map { ("key-\($0 % 20)", #"{"cid":"event-\#($0)"}"#) })
+        let yaml = Self.yaml(endpoint: base, bootstrap: cluster.bootstrapServers, group: "handover", topic: "handover")
+        let first = try TestBridge(yaml: yaml, directory: temporaryDirectory())
+        #expect(await sink.waitForAccepted(total / 4, seconds: 60))
+        let second = try TestBridge(yaml: yaml, directory: temporaryDirectory())
+        let kafka = try #require(second.bridge.kafka)
+        #expect(await waitUntil(seconds: 60) { !kafka.partitionStates().isEmpty }, "the second instance got no partition")
+        #expect(await sink.waitForAccepted(total / 2, seconds: 60))
+        let beforeStop = sink.accepted.count
+        await first.stopGracefully()
+        #expect(await waitUntil(seconds: 90) { Set(sink.accepted.map(\.bodyText)).count == total })
+        try await Task.sleep(for: .seconds(1))
+        let posted = sink.accepted.map(\.bodyText)
+        let twice = Dictionary(grouping: posted, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
+        #expect(twice.isEmpty, "\(twice.count) events posted twice (\(beforeStop) accepted before the stop): \(twice.prefix(10))")
+        await second.stop()
+    }
+}
+
 /// Messages read back from a dead-letter topic.
 final class DLQReader: Sendable {
     private let messages = Mutex<[KafkaMessage]>([])

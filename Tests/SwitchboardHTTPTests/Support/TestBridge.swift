@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 import SwitchboardCore
 import SwitchboardHTTP
 import HubSpot
@@ -15,6 +16,7 @@ struct TestBridge {
     let client: CurlHTTPClient
     let directory: String
     private let runner: Task<Void, any Error>
+    private let group: ServiceGroup
 
     static func yaml(endpoint: String, journal: String, capacity: Int = 1000, maxBody: String = "1MiB", retry: String = "{ max_attempts: 5, base: 50ms, cap: 200ms, deadline: 55m }", body: String = "passthrough") -> String {
         """
@@ -73,13 +75,15 @@ struct TestBridge {
         self.bridge = bridge
         self.client = client
         self.directory = directory
+        var configuration = ServiceGroupConfiguration(
+            services: bridge.services.map { .init(service: $0) }, gracefulShutdownSignals: [], logger: Logger(label: "test")
+        )
+        configuration.maximumGracefulShutdownDuration = config.shutdownTimeout
+        let group = ServiceGroup(configuration: configuration)
+        self.group = group
         runner = Task {
             try await bridge.replayJournal()
-            try await withThrowingDiscardingTaskGroup { group in
-                for service in bridge.services {
-                    group.addTask { try await service.run() }
-                }
-            }
+            try await group.run()
         }
     }
 
@@ -89,6 +93,14 @@ struct TestBridge {
 
     var adminURL: String {
         get async { "http://127.0.0.1:\(await bridge.admin.port.value())" }
+    }
+
+    /// Stops as SIGTERM does: services shut down gracefully in reverse order (listeners, Kafka, lanes).
+    func stopGracefully() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await runner.value
+        await bridge.close()
+        client.shutdown()
     }
 
     func stop() async {
