@@ -98,7 +98,12 @@ public struct WebhookResponder: HTTPResponder {
             if let identity { pipeline.release(identity) }
             WebhookPipeline.appendErrors.increment()
             logger.warning("webhook not journalled", metadata: [LogKey.integration: .string(target.integration), LogKey.error: .string(error.description)])
-            return Self.unavailable(error.code == .full ? "journal full" : "journal unavailable")
+            // A full journal or disk clears by itself (outcomes free room, space returns): the provider retries.
+            switch error.code {
+            case .full: return Self.unavailable("journal full")
+            case .diskFull: return Self.unavailable("journal disk full")
+            default: return Self.unavailable("journal unavailable")
+            }
         }
         if let identity { pipeline.journalled(identity) }
         metrics.received.increment()

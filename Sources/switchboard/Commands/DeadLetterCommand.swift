@@ -9,9 +9,12 @@ import SwitchboardStore
 struct DeadLetterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dlq",
-        abstract: "List, show and replay dead letters (events that will not be delivered, with why).",
-        subcommands: [List.self, Show.self, Replay.self]
+        abstract: "List, show, replay and purge dead letters (events that will not be delivered, with why).",
+        subcommands: [List.self, Show.self, Replay.self, Purge.self]
     )
+
+    /// How many dead letters one store query reads at most.
+    static let pageSize = 200
 
     /// Opens the journal named by a configuration file.
     static func openJournal(config file: String) throws -> Journal {
@@ -39,8 +42,7 @@ struct DeadLetterCommand: ParsableCommand {
         @Option(name: .shortAndLong, help: "The YAML configuration file.")
         var config: String
 
-        @Option(help: "Only this integration's dead letters.")
-        var integration: String?
+        @OptionGroup var selection: DeadLetterSelection
 
         @Option(help: "At most this many.")
         var limit: Int = 50
@@ -49,22 +51,33 @@ struct DeadLetterCommand: ParsableCommand {
         var json = false
 
         func run() throws {
+            let filter = try selection.filter()
             let journal = try DeadLetterCommand.openJournal(config: config)
             defer { journal.close() }
-            let letters = try journal.deadLetters(limit: limit, integration: integration)
-            let summary = DeadLetterText.summary(held: try journal.deadLetterCount(), evicted: try journal.deadLetterEvictions(), limits: journal.limits)
+            if !json { print("ID\tDEAD-LETTERED\tINTEGRATION\tREASON\tATTEMPTS\tSTATUS\tEVENT ID\tERROR") }
+            // A page at a time, printed as it is read, however large the limit.
+            var listed = 0
+            var cursor: Int64?
+            while listed < limit {
+                let page = try journal.deadLetters(matching: filter, order: .newestFirst, after: cursor, limit: min(limit - listed, DeadLetterCommand.pageSize))
+                for letter in page {
+                    print(json ? DeadLetterText.json(letter, includeBody: false) : DeadLetterText.row(letter))
+                }
+                listed += page.count
+                cursor = page.last?.id
+                if page.count < DeadLetterCommand.pageSize { break }
+            }
+            var summary = DeadLetterText.summary(held: try journal.deadLetterCount(), evicted: try journal.deadLetterEvictions(), limits: journal.limits)
+            if !filter.selectsAll {
+                summary += "; \(try journal.deadLetterCount(matching: filter)) match \(selection.describe(filter))"
+            }
             if json {
-                for letter in letters { print(DeadLetterText.json(letter, includeBody: false)) }
                 // Standard output stays one JSON object per line.
                 var stderr = StandardError()
                 stderr.write(summary + "\n")
                 return
             }
-            print("ID\tDEAD-LETTERED\tINTEGRATION\tREASON\tATTEMPTS\tSTATUS\tEVENT ID\tERROR")
-            for letter in letters {
-                print(DeadLetterText.row(letter))
-            }
-            if letters.isEmpty { print("(no dead letters)") }
+            if listed == 0 { print("(no dead letters)") }
             print(summary)
         }
     }
@@ -90,63 +103,6 @@ struct DeadLetterCommand: ParsableCommand {
         }
     }
 }
-
-extension DeadLetterCommand {
-    struct Replay: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "replay",
-            abstract: "Post dead letters again now (after fixing what failed); each is removed once PolyAI accepts it."
-        )
-
-        @Option(name: .shortAndLong, help: "The YAML configuration file.")
-        var config: String
-
-        @Argument(help: "Dead letter ids (from `dlq list`).")
-        var ids: [Int64]
-
-        func run() async throws {
-            var stderr = StandardError()
-            let (checked, issues) = ConfigCheck.run(file: config)
-            guard let checked else {
-                ConfigCheck.print(issues, to: &stderr)
-                throw ExitCode(1)
-            }
-            let journal = try DeadLetterCommand.openJournal(config: config)
-            defer { journal.close() }
-            let client = CurlHTTPClient(proxy: checked.config.polyai.proxy, logger: Logger(label: "switchboard.dlq"))
-            defer { client.shutdown() }
-            var destinations: [String: PolyAIDestination] = [:]
-            for integration in checked.config.integrations {
-                guard let key = checked.keys[integration.name] else { continue }
-                destinations[integration.name] = PolyAIDestination(
-                    baseURL: checked.config.polyai.baseURL, accountID: checked.config.polyai.accountID,
-                    projectID: integration.projectID, key: key, timeout: integration.timeout
-                )
-            }
-            let replay = DeadLetterReplay(
-                journal: journal, integrations: checked.integrations, destinations: destinations,
-                transport: ExternalEventsClient(client: client)
-            )
-            var failures = 0
-            for id in ids {
-                guard let letter = try journal.deadLetter(id: id) else {
-                    stderr.write("\(id): no dead letter with this id\n")
-                    failures += 1
-                    continue
-                }
-                switch try await replay.replay(letter) {
-                case .delivered(let count):
-                    print("\(id): delivered (\(count) event\(count == 1 ? "" : "s")), removed from the dead letters")
-                case .failed(let status, let message):
-                    failures += 1
-                    print("\(id): not delivered (\(status.map { "HTTP \($0)" } ?? "no response")): \(message); kept")
-                }
-            }
-            if failures > 0 { throw ExitCode(1) }
-        }
-    }
-}
-
 
 /// Dead letters as text.
 enum DeadLetterText {
