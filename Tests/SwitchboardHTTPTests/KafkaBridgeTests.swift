@@ -33,6 +33,19 @@ struct KafkaBridgeTests {
         """
     }
 
+    /// The group's committed offset of partition 0, polled (bounded) until it reaches `expected`.
+    static func committedOffset(_ cluster: KafkaMockCluster, group: String, topic: String, reaching expected: Int64) async throws -> Int64? {
+        let partition = KafkaTopicPartition(topic: topic, partition: 0)
+        let configuration = KafkaConsumerConfiguration(brokers: [cluster.bootstrapServers], groupID: group, topics: [topic])
+        var committed: Int64?
+        for _ in 0..<100 {
+            committed = try await KafkaConsumer.committedOffsets(configuration: configuration, partitions: [partition], logger: Logger(label: "test"))[partition]
+            if committed == expected { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return committed
+    }
+
     static func produce(_ bootstrap: String, topic: String, _ messages: [(key: String, body: String)]) async throws {
         let producer = try KafkaProducer(brokers: [bootstrap], options: [:], logger: Logger(label: "test"))
         defer { producer.shutdown() }
@@ -153,15 +166,7 @@ struct KafkaBridgeTests {
         let missing = try #require(byReason["no_event_id"])
         #expect(missing.header(named: "switchboard.original.offset")?.value == Array("1".utf8))
 
-        let partition = KafkaTopicPartition(topic: "bookings", partition: 0)
-        let configuration = KafkaConsumerConfiguration(brokers: [cluster.bootstrapServers], groupID: "dlq", topics: ["bookings"])
-        var committed: Int64?
-        for _ in 0..<100 {
-            committed = try await KafkaConsumer.committedOffsets(configuration: configuration, partitions: [partition], logger: Logger(label: "test"))[partition]
-            if committed == 3 { break }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        #expect(committed == 3)
+        #expect(try await Self.committedOffset(cluster, group: "dlq", topic: "bookings", reaching: 3) == 3)
         await bridge.stop()
     }
 }
@@ -314,15 +319,7 @@ extension KafkaBridgeTests {
         #expect(letter.lastStatus == 400)
         #expect(bridge.bridge.kafka?.deadLetterFallback?.contains("orders.dlq") == true)
 
-        let partition = KafkaTopicPartition(topic: "orders", partition: 0)
-        let configuration = KafkaConsumerConfiguration(brokers: [cluster.bootstrapServers], groupID: "fallback", topics: ["orders"])
-        var committed: Int64?
-        for _ in 0..<100 {
-            committed = try await KafkaConsumer.committedOffsets(configuration: configuration, partitions: [partition], logger: Logger(label: "test"))[partition]
-            if committed == 2 { break }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        #expect(committed == 2)
+        #expect(try await Self.committedOffset(cluster, group: "fallback", topic: "orders", reaching: 2) == 2)
         await bridge.stop()
     }
 }
