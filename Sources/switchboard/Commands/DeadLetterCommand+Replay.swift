@@ -42,12 +42,12 @@ extension DeadLetterCommand {
 
         func run() async throws {
             var stderr = StandardError()
-            if all == !ids.isEmpty {
-                stderr.write(all ? "switchboard dlq replay: give dead letter ids or --all, not both\n" : "switchboard dlq replay: give dead letter ids, or --all\n")
-                throw ExitCode(1)
-            }
             if selection.isGiven, !all {
                 stderr.write("switchboard dlq replay: --integration, --reason and --since select dead letters for --all\n")
+                throw ExitCode(1)
+            }
+            if all == !ids.isEmpty {
+                stderr.write(all ? "switchboard dlq replay: give dead letter ids or --all, not both\n" : "switchboard dlq replay: give dead letter ids, or --all\n")
                 throw ExitCode(1)
             }
             var filter = try selection.filter()
