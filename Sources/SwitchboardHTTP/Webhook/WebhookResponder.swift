@@ -45,7 +45,6 @@ public struct WebhookResponder: HTTPResponder {
         } catch {
             return refuse(.unreadableBody, target)
         }
-        let bytes = Array(buffer: body)
 
         var headers: [Header] = []
         headers.reserveCapacity(request.headers.count)
@@ -55,7 +54,7 @@ public struct WebhookResponder: HTTPResponder {
             route: target.route,
             headers: headers,
             query: request.uri.query.map { FormBody.parse(Substring($0)) } ?? [],
-            body: bytes,
+            body: Array(buffer: body),
             receivedAtMillis: clock.nowMillis(),
             requestURL: RequestURL.rebuild(request, trustForwardedHeaders: settings.trustForwardedHeaders, scheme: settings.tls == nil ? "http" : "https"),
             method: request.method.rawValue
