@@ -8,7 +8,9 @@
 #
 # New inputs go to Fuzz/Findings/<target>/corpus/ and crashes to Fuzz/Findings/<target>/ (not committed), each
 # minimised next to it; once fixed, copy the minimised input to Fuzz/Regressions/<target>/ so the test suite
-# replays it (Tests/IntegrationPluginTests/Fuzz/FuzzRegressionTests.swift).
+# replays it (Tests/IntegrationPluginTests/Fuzz/FuzzRegressionTests.swift). Without the sanitizer, e.g. in a
+# debugger: `swift run SwitchboardFuzz <target> FILE...`; the seeds are written by `swift run SwitchboardFuzz seeds
+# Fuzz/Corpus`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
