@@ -70,6 +70,27 @@ struct ListenerLimitsTests {
         await bridge.stop()
     }
 
+    @Test("slow-loris clients holding every one of max_connections cannot keep a real client out past read_timeout")
+    func connectionLimit() async throws {
+        let sink = ScriptedSink()
+        defer { sink.stop() }
+        let bridge = try await Self.bridge(sink, webhook: "{ read_timeout: 500ms, max_connections: 3 }")
+        let port = await bridge.bridge.webhook.port.value()
+        // Three clients take every connection and send half a request each, never finishing it.
+        var loris: [RawSocket] = []
+        for _ in 0..<3 {
+            let socket = try RawSocket(port: port)
+            try socket.send("POST /hooks/bookings HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            loris.append(socket)
+        }
+        let url = await bridge.webhookURL + "/hooks/bookings"
+        let reply = try await curl(url, body: #"{"cid":"EXT-LORIS"}"#, headers: [("Content-Type", "application/json")])
+        #expect(reply.status == 202)
+        for socket in loris { #expect(socket.waitForClose(seconds: 10)) }
+        #expect(await sink.waitForAccepted(1))
+        await bridge.stop()
+    }
+
     @Test("an idle keep-alive connection is closed after read_timeout once its answer is written")
     func idleConnection() async throws {
         let sink = ScriptedSink()
