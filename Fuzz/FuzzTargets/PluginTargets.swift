@@ -36,16 +36,8 @@ enum PluginTargets {
     /// Loads `configuration` and builds every integration in it; a problem is a broken harness, so it stops.
     static func buildAll() -> [String: any Integration] {
         let loaded = ConfigLoader.load(yaml: configuration, file: "fuzz-plugins.yaml", environment: PluginSecrets.environment)
-        let clock = ManualClock(startMillis: PluginSecrets.nowMillis)
-        var registry = IntegrationRegistry()
-        MappingIntegration.register(in: &registry, clock: clock)
-        StripeIntegration.register(in: &registry, clock: clock)
-        HubSpotIntegration.register(in: &registry, clock: clock)
-        TwilioIntegration.register(in: &registry)
-        SalesforceIntegration.register(in: &registry)
-        ZendeskIntegration.register(in: &registry, clock: clock)
         let diagnostics = ConfigDiagnostics(issues: loaded.issues)
-        let built = registry.build(loaded.integrations, diagnostics: diagnostics)
+        let built = ConfigTarget.registry.build(loaded.integrations, diagnostics: diagnostics)
         let errors = diagnostics.issues.filter { $0.severity == .error }
         guard errors.isEmpty else { fatalError("fuzz plugin configuration is wrong: \(errors)") }
         return built

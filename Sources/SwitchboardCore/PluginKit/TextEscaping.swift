@@ -19,25 +19,10 @@ public enum TextEscaping {
     /// DEL, C1), and U+2028/U+2029 and the bidirectional controls too, so the result is also safe inside
     /// JavaScript and on a terminal.
     public static func json(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if needsEscape(scalar) {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
+        escaped(text, quote: true) { value in
+            let hex = String(value, radix: 16)
+            return "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
         }
-        return out
     }
 
     /// The text safe to print on a terminal or in a log line: backslash doubled, `\n` `\r` `\t` written as such,
@@ -45,17 +30,24 @@ public enum TextEscaping {
     /// controls written as `\u{1B}`. Nothing that reaches a terminal this way can move the cursor or fake a line.
     public static func printable(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: { $0 == "\\" || needsEscape($0) }) else { return text }
+        return escaped(text, quote: false) { "\\u{" + String($0, radix: 16, uppercase: true) + "}" }
+    }
+
+    /// Backslash, `\n`, `\r`, `\t` (and `"` when `quote`) escaped with a backslash; every other scalar that
+    /// `needsEscape` written by `code`.
+    private static func escaped(_ text: String, quote: Bool, code: (UInt32) -> String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count + 8)
         for scalar in text.unicodeScalars {
             switch scalar {
+            case "\"" where quote: out += "\\\""
             case "\\": out += "\\\\"
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
                 if needsEscape(scalar) {
-                    out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+                    out += code(scalar.value)
                 } else {
                     out.unicodeScalars.append(scalar)
                 }
