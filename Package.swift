@@ -93,11 +93,23 @@ let package = Package(
             name: "SwitchboardHTTP",
             dependencies: [
                 "SwitchboardCore",
-                "SwitchboardStore",
-                "SwitchboardKafka",
                 "CCurl",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The assembly: sources (webhook journal, Kafka), delivery lanes and outcomes, and what the admin reports.
+        .target(
+            name: "SwitchboardBridge",
+            dependencies: [
+                "SwitchboardCore",
+                "SwitchboardHTTP",
+                "SwitchboardStore",
+                "SwitchboardKafka",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -137,6 +149,7 @@ let package = Package(
                 "SwitchboardCore",
                 "SwitchboardStore",
                 "SwitchboardHTTP",
+                "SwitchboardBridge",
                 "SwitchboardSandbox",
                 "SwitchboardKafka",
                 "Mapping", "Stripe", "HubSpot", "Twilio", "Salesforce", "Zendesk",
@@ -154,6 +167,7 @@ let package = Package(
             dependencies: [
                 "SwitchboardCore",
                 "SwitchboardHTTP",
+                "SwitchboardBridge",
                 "SwitchboardStore",
                 "SwitchboardSandbox",
                 "SwitchboardKafka",
@@ -202,7 +216,17 @@ let package = Package(
         .testTarget(
             name: "SwitchboardHTTPTests",
             dependencies: [
-                "SwitchboardHTTP", "SwitchboardCore", "SwitchboardStore", "SwitchboardSandbox", "SwitchboardKafka",
+                "SwitchboardHTTP", "SwitchboardCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SwitchboardBridgeTests",
+            dependencies: [
+                "SwitchboardBridge", "SwitchboardHTTP", "SwitchboardCore", "SwitchboardStore", "SwitchboardSandbox", "SwitchboardKafka",
                 "Mapping", "Stripe", "HubSpot", "Twilio", "Salesforce", "Zendesk",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -222,7 +246,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardCLITests",
-            dependencies: ["SwitchboardCore", "SwitchboardHTTP", "SwitchboardKafka", "switchboard"],
+            dependencies: ["SwitchboardCore", "SwitchboardHTTP", "SwitchboardBridge", "SwitchboardKafka", "switchboard"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -3,6 +3,7 @@ import Logging
 import Mapping
 import SwitchboardCore
 import SwitchboardHTTP
+import SwitchboardBridge
 
 /// A bridge posting to the benchmark's sink, with the journal in a temporary directory.
 struct BenchBridge {

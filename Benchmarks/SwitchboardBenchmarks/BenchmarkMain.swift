@@ -3,6 +3,7 @@ import Logging
 import Mapping
 import SwitchboardCore
 import SwitchboardHTTP
+import SwitchboardBridge
 
 /// Measures webhook → External Events delivery against a local sink, and prints one table.
 ///

@@ -1,6 +1,7 @@
 import Foundation
 import SwitchboardCore
 import SwitchboardHTTP
+import SwitchboardBridge
 
 /// Posts webhooks at a steady rate and records each request's time to `202` (durably journalled).
 enum IngressLatency {

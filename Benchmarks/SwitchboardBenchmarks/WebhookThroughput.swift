@@ -1,6 +1,7 @@
 import Foundation
 import SwitchboardCore
 import SwitchboardHTTP
+import SwitchboardBridge
 
 /// Posts N webhooks at a fixed concurrency and waits until every one has its outcome.
 enum WebhookThroughput {

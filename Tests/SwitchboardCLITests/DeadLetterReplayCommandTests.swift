@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SwitchboardHTTP
+import SwitchboardBridge
 import SwitchboardStore
 import Testing
 

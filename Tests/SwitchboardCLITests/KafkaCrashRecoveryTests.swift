@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Testing
 import SwitchboardHTTP
+import SwitchboardBridge
 import SwitchboardKafka
 
 @Suite("switchboard run on Kafka: killed mid-stream and restarted")

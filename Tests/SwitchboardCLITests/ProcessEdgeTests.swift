@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Testing
 import SwitchboardHTTP
+import SwitchboardBridge
 
 @Suite("switchboard run as a process: proxies from the environment, hostile text in logs")
 struct ProcessEdgeTests {

@@ -51,19 +51,22 @@ public enum Verification: Sendable, Equatable {
 }
 
 /// A reply to a webhook caller.
-public struct WebhookReply: Sendable {
+public struct WebhookReply: Sendable, Equatable {
     /// The HTTP status.
     public var status: Int
     /// The content type of `body`.
     public var contentType: String
     /// The body.
     public var body: [UInt8]
+    /// Seconds for `Retry-After`, when the caller should come back later.
+    public var retryAfterSeconds: Int?
 
     /// Makes a reply.
-    public init(status: Int, contentType: String, body: [UInt8]) {
+    public init(status: Int, contentType: String, body: [UInt8], retryAfterSeconds: Int? = nil) {
         self.status = status
         self.contentType = contentType
         self.body = body
+        self.retryAfterSeconds = retryAfterSeconds
     }
 }
 

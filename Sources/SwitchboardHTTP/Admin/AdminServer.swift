@@ -12,11 +12,11 @@ public struct AdminServer: Service {
     private let host: String
     private let requestedPort: Int
     private let registry: PrometheusCollectorRegistry
-    private let readiness: Readiness
+    private let readiness: any AdminStatus
     private let logger: Logger
 
     /// Makes the admin listener.
-    public init(host: String, port: Int, registry: PrometheusCollectorRegistry, readiness: Readiness, logger: Logger) {
+    public init(host: String, port: Int, registry: PrometheusCollectorRegistry, readiness: any AdminStatus, logger: Logger) {
         self.host = host
         self.requestedPort = port
         self.registry = registry

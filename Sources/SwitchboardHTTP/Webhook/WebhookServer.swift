@@ -22,13 +22,13 @@ public struct WebhookServer: Service {
         self.host = host
         self.requestedPort = port
         self.responder = responder
-        self.tls = try responder.settings.tls.map { files throws(ListenerTLSError) in try ListenerTLS(files) }
+        self.tls = try responder.receiver.settings.tls.map { files throws(ListenerTLSError) in try ListenerTLS(files) }
         self.logger = logger
     }
 
     public func run() async throws {
         let port = self.port
-        let settings = responder.settings
+        let settings = responder.receiver.settings
         // NIO's own header limits are a backstop well above ours: the responder answers 431 with a reason, while a
         // request past NIO's limits is only closed with 400.
         var decoder = HTTP1Channel.Configuration.DecoderConfiguration()

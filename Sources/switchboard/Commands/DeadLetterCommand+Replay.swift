@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import SwitchboardBridge
 import SwitchboardCore
 import SwitchboardHTTP
 import SwitchboardStore

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SwitchboardBridge
 import SwitchboardCore
 import SwitchboardHTTP
 import SwitchboardStore

@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import Prometheus
 import ServiceLifecycle
+import SwitchboardBridge
 import SwitchboardCore
 import SwitchboardHTTP
 

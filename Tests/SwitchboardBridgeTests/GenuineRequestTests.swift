@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SwitchboardCore
 import SwitchboardHTTP
+import SwitchboardBridge
 
 /// Every provider's webhook as its own HTTP client sends it: the real `curl` binary against the running listener,
 /// with curl's own `Host` (which HTTP/1 carries as the request's authority, not as a header field).

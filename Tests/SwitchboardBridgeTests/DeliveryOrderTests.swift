@@ -1,6 +1,7 @@
 import Testing
 import SwitchboardCore
 import SwitchboardHTTP
+import SwitchboardBridge
 
 @Suite("Per-key order and lane isolation against a real HTTP server")
 struct DeliveryOrderTests {

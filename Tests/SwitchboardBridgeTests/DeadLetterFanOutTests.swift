@@ -3,6 +3,7 @@ import Logging
 import Testing
 import SwitchboardCore
 import SwitchboardHTTP
+import SwitchboardBridge
 import SwitchboardStore
 import HubSpot
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SwitchboardCore
 import SwitchboardHTTP
+import SwitchboardBridge
 import SwitchboardStore
 
 @Suite("Webhook listener: real HTTP in, journal, real HTTP out")

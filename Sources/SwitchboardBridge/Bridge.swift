@@ -4,6 +4,7 @@ import Prometheus
 import ServiceLifecycle
 import Synchronization
 import SwitchboardCore
+import SwitchboardHTTP
 import SwitchboardKafka
 import SwitchboardStore
 
@@ -78,10 +79,11 @@ public final class Bridge: Sendable {
             dispatch.kafka.withLock { $0 = kafka }
         }
 
-        let responder = WebhookResponder(
-            routes: SwitchboardCore.Router(routes: config.routes), pipeline: pipeline, journal: journal,
-            settings: config.webhook, clock: clock, logger: logger, intake: WebhookIntake()
+        let receiver = JournallingReceiver(
+            routes: SwitchboardCore.Router(routes: config.routes), settings: config.webhook, pipeline: pipeline,
+            journal: journal, logger: logger
         )
+        let responder = WebhookResponder(receiver: receiver, clock: clock, logger: logger)
         let webhook = try WebhookServer(host: config.listen.host, port: config.listen.port, responder: responder, logger: logger)
         var expiries: [String: Date] = [:]
         var watched: [KeyRotation.Watched] = []

@@ -4,6 +4,7 @@ import Logging
 import Testing
 import SwitchboardCore
 import SwitchboardHTTP
+import SwitchboardBridge
 import SwitchboardKafka
 
 /// Kafka → Switchboard → a real HTTP sink, on librdkafka's mock cluster (real Kafka protocol on loopback).

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SwitchboardCore
 import SwitchboardHTTP
+import SwitchboardBridge
 
 /// The listener's limits, tried with the real `curl` binary and raw sockets against the running listener.
 @Suite("Listener limits: headers, query, form, depth, slow clients")

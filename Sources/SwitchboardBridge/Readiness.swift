@@ -1,11 +1,12 @@
 import Foundation
 import Prometheus
 import SwitchboardCore
+import SwitchboardHTTP
 import SwitchboardKafka
 import SwitchboardStore
 
 /// What `/readyz` and the status page report: configuration loaded, listener bound, journal writable.
-public struct Readiness: Sendable {
+public struct Readiness: AdminStatus {
     let configFile: String
     let listener: ListeningPort
     let journal: Journal

@@ -1,6 +1,7 @@
 import Testing
 import SwitchboardCore
 import SwitchboardHTTP
+import SwitchboardBridge
 
 @Suite("Circuit breaker per integration")
 struct CircuitBreakerTests {

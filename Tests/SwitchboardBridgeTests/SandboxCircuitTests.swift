@@ -4,6 +4,7 @@ import ServiceLifecycle
 import Testing
 import SwitchboardCore
 import SwitchboardHTTP
+import SwitchboardBridge
 import SwitchboardSandbox
 
 @Suite("Against the sandbox: a revoked key")

@@ -1,6 +1,7 @@
 import Logging
 import SwitchboardCore
 import SwitchboardHTTP
+import SwitchboardBridge
 
 /// Delivery lanes posting to a real HTTP server through libcurl, driven by a manual clock.
 struct TestLanes {

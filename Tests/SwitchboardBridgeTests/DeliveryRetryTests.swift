@@ -1,6 +1,7 @@
 import Testing
 import SwitchboardCore
 import SwitchboardHTTP
+import SwitchboardBridge
 
 @Suite("Delivery retries against a real HTTP server")
 struct DeliveryRetryTests {

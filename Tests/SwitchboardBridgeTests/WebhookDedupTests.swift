@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SwitchboardCore
 import SwitchboardHTTP
+import SwitchboardBridge
 
 /// A test integration whose provider names each delivery in an `X-Delivery-Id` header.
 struct DeliveryIDIntegration: Integration {

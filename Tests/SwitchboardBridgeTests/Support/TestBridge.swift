@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import SwitchboardCore
 import SwitchboardHTTP
+import SwitchboardBridge
 import HubSpot
 import Mapping
 import Salesforce

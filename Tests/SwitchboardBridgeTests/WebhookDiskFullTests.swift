@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SwitchboardCore
 import SwitchboardHTTP
+import SwitchboardBridge
 
 /// A full disk under the journal, staged with `PRAGMA max_page_count` on its writer connection
 /// (`Journal.setMaxPageCount`, a testing aid), with real HTTP requests to the running listener.

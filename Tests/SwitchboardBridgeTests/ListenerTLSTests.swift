@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SwitchboardCore
 import SwitchboardHTTP
+import SwitchboardBridge
 
 @Suite("HTTPS on the listener itself (webhook.tls)")
 struct ListenerTLSTests {

@@ -1,6 +1,7 @@
 import Testing
 import SwitchboardCore
 import SwitchboardHTTP
+import SwitchboardBridge
 import Mapping
 
 @Suite("Replaying dead letters")

@@ -2,6 +2,7 @@ import Logging
 import Testing
 import SwitchboardCore
 import SwitchboardHTTP
+import SwitchboardBridge
 
 @Suite("What arrives at the External Events API")
 struct DeliveryRequestTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SwitchboardHTTP
+import SwitchboardBridge
 import Testing
 
 @Suite("CurlHTTPClient and polyai.proxy")

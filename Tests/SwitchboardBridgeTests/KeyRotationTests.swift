@@ -3,6 +3,7 @@ import Logging
 import Testing
 import SwitchboardCore
 import SwitchboardHTTP
+import SwitchboardBridge
 
 @Suite("Key rotation without downtime")
 struct KeyRotationTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SwitchboardCore
 import SwitchboardHTTP
+import SwitchboardBridge
 
 @Suite("A provider plugin behind the webhook listener (Stripe)")
 struct StripeWebhookTests {

@@ -1,0 +1,81 @@
+import Logging
+import SwitchboardCore
+import SwitchboardHTTP
+import SwitchboardStore
+
+/// Takes webhook requests into the embedded journal (`webhook.journal: sqlite`): the integration verifies the request,
+/// a provider re-send is recognised by its delivery id, the event is journalled durably, and only then acknowledged
+/// (`202`, or the reply the provider expects) and queued for delivery.
+struct JournallingReceiver: WebhookReceiver {
+    let routes: SwitchboardCore.Router
+    let settings: WebhookConfig
+    let pipeline: WebhookPipeline
+    let journal: Journal
+    let logger: Logger
+
+    func target(forPath path: String) -> SwitchboardCore.Router.Target? {
+        routes.webhook(path: path)
+    }
+
+    func refusal(for target: SwitchboardCore.Router.Target) -> WebhookReply? {
+        pipeline.integration(named: target.integration) == nil ? .error(500, "route has no integration") : nil
+    }
+
+    func receive(_ event: InboundEvent, target: SwitchboardCore.Router.Target) async -> WebhookReply {
+        guard let integration = pipeline.integration(named: target.integration) else { return .error(500, "route has no integration") }
+        let metrics = IntegrationMetrics.named(target.integration)
+        if case .rejected(let reason) = integration.verify(event) {
+            metrics.webhookRejections.increment()
+            logger.warning("webhook request rejected", metadata: [
+                LogKey.integration: .string(target.integration), LogKey.route: .string(target.route), LogKey.error: .string(reason),
+            ])
+            return .error(401, "request could not be verified")
+        }
+
+        let identity = pipeline.identity(of: event, integration: target.integration)
+        if let identity {
+            switch pipeline.claim(identity) {
+            case .new:
+                break
+            case .duplicate:
+                metrics.duplicates.increment()
+                logger.info("provider re-send acknowledged, not posted again", metadata: [
+                    LogKey.integration: .string(target.integration), LogKey.route: .string(target.route),
+                ])
+                return Self.acknowledge(integration, event, entry: nil)
+            case .underWay:
+                // The first copy is not durable yet: acknowledging this one could lose the event if that fails.
+                return .unavailable("the same delivery is being journalled")
+            }
+        }
+
+        let entryID: Int64
+        do {
+            entryID = try await journal.append(NewJournalEntry(
+                integration: target.integration, route: target.route, receivedAtMillis: event.receivedAtMillis,
+                metadata: InboundEventCodec.encodeMetadata(event.storable(for: integration)), body: event.body
+            ))
+        } catch {
+            if let identity { pipeline.release(identity) }
+            WebhookPipeline.appendErrors.increment()
+            logger.warning("webhook not journalled", metadata: [LogKey.integration: .string(target.integration), LogKey.error: .string(error.description)])
+            // A full journal or disk clears by itself (outcomes free room, space returns): the provider retries.
+            switch error.code {
+            case .full: return .unavailable("journal full")
+            case .diskFull: return .unavailable("journal disk full")
+            default: return .unavailable("journal unavailable")
+            }
+        }
+        if let identity { pipeline.journalled(identity) }
+        metrics.received.increment()
+        await pipeline.process(entryID: entryID, event: event, integration: target.integration, identity: identity)
+        return Self.acknowledge(integration, event, entry: entryID)
+    }
+
+    /// The provider's expected reply, or Switchboard's `202` (`200` for a re-send already taken).
+    static func acknowledge(_ integration: any Integration, _ event: InboundEvent, entry: Int64?) -> WebhookReply {
+        if let reply = integration.acknowledgement(for: event) { return reply }
+        guard let entry else { return .json(200, #"{"status":"duplicate"}"#) }
+        return .json(202, #"{"status":"accepted","entry":\#(entry)}"#)
+    }
+}
