@@ -162,6 +162,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Child processes through posix_spawn for the tests, the soak and the benchmarks (Foundation's Process.run() can
+        // crash on Linux: swift-corelibs-foundation#5472). Not a dependency of the switchboard executable.
+        .target(
+            name: "Spawn",
+            path: "Tests/Spawn",
+            swiftSettings: swiftSettings
+        ),
+
         .executableTarget(
             name: "SwitchboardBenchmarks",
             dependencies: [
@@ -172,9 +180,27 @@ let package = Package(
                 "SwitchboardSandbox",
                 "SwitchboardKafka",
                 "Mapping",
+                "Spawn",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/SwitchboardBenchmarks",
+            swiftSettings: swiftSettings
+        ),
+
+        // The soak (scripts/soak.sh): drives the real binary through kills, a broker outage, a refused key and
+        // destination faults, and compares what was produced with what the sandbox received.
+        .executableTarget(
+            name: "SwitchboardSoak",
+            dependencies: [
+                "SwitchboardHTTP",
+                "SwitchboardKafka",
+                "SwitchboardStore",
+                "Spawn",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            path: "Soak/SwitchboardSoak",
             swiftSettings: swiftSettings
         ),
 
@@ -182,7 +208,7 @@ let package = Package(
         // driver (built with -sanitize=fuzzer by the script; without it, a tool that replays inputs and writes seeds).
         .target(
             name: "FuzzTargets",
-            dependencies: ["SwitchboardCore", "Mapping", "Stripe", "HubSpot", "Twilio", "Salesforce", "Zendesk"],
+            dependencies: ["SwitchboardCore", "SwitchboardKafka", "Mapping", "Stripe", "HubSpot", "Twilio", "Salesforce", "Zendesk"],
             path: "Fuzz/FuzzTargets",
             swiftSettings: swiftSettings
         ),
@@ -227,7 +253,7 @@ let package = Package(
             name: "SwitchboardBridgeTests",
             dependencies: [
                 "SwitchboardBridge", "SwitchboardHTTP", "SwitchboardCore", "SwitchboardStore", "SwitchboardSandbox", "SwitchboardKafka",
-                "Mapping", "Stripe", "HubSpot", "Twilio", "Salesforce", "Zendesk",
+                "Mapping", "Stripe", "HubSpot", "Twilio", "Salesforce", "Zendesk", "Spawn",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -246,7 +272,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardCLITests",
-            dependencies: ["SwitchboardCore", "SwitchboardHTTP", "SwitchboardBridge", "SwitchboardKafka", "switchboard"],
+            dependencies: ["SwitchboardCore", "SwitchboardHTTP", "SwitchboardBridge", "SwitchboardKafka", "switchboard", "Spawn"],
             swiftSettings: swiftSettings
         ),
     ]

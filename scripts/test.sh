@@ -8,3 +8,4 @@ swift build --build-tests
 swift test --skip-build --parallel --num-workers 2
 # Every fuzz target for 10 seconds (sanitized build in .build-fuzz); fails on any crash.
 bash scripts/fuzz.sh 10
+bash scripts/soak.sh 1   # one minute of the soak on the debug build above; fails on any loss or order violation

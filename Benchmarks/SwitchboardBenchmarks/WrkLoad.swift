@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 
 /// Drives the webhook listener with `wrk` (a separate, efficient load generator) when it is installed.
 enum WrkLoad {
@@ -25,18 +26,15 @@ enum WrkLoad {
         end
         """.write(toFile: script, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: script) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: wrk)
-        process.arguments = ["-t1", "-c64", "-d\(seconds)s", "-s", script, url]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+        let process = try SpawnedProcess(executable: wrk, arguments: ["-t1", "-c64", "-d\(seconds)s", "-s", script, url], output: .separate)
+        let termination = process.waitUntilExit()
+        let text = String(decoding: process.standardOutput, as: UTF8.self)
         guard let line = text.split(separator: "\n").first(where: { $0.contains("requests in") }),
               let count = Int(line.trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "")
-        else { throw BenchError("could not read wrk's output: \(text)") }
+        else {
+            let errors = String(decoding: process.standardError, as: UTF8.self)
+            throw BenchError("could not read wrk's output (\(termination)): \(text)\(errors)")
+        }
         if let errors = text.split(separator: "\n").first(where: { $0.contains("Non-2xx") }) {
             throw BenchError("webhooks refused during the run: \(errors)")
         }

@@ -9,8 +9,9 @@
 static const int32_t switchboard_rdkafka_partition_unassigned = RD_KAFKA_PARTITION_UA;
 
 /// rd_kafka_producev is variadic, so Swift cannot call it: this produces one message (payload copied by
-/// librdkafka) with an optional key and an optional header list. On success librdkafka owns `headers`;
-/// on failure the caller still owns them. `msg_opaque` comes back in the delivery report.
+/// librdkafka) with an optional key, an optional header list and a timestamp in epoch milliseconds (0: now).
+/// On success librdkafka owns `headers`; on failure the caller still owns them. `msg_opaque` comes back in the
+/// delivery report.
 static inline rd_kafka_resp_err_t switchboard_rdkafka_produce(rd_kafka_t *rk,
                                                               const char *topic,
                                                               const void *key,
@@ -18,6 +19,7 @@ static inline rd_kafka_resp_err_t switchboard_rdkafka_produce(rd_kafka_t *rk,
                                                               const void *value,
                                                               size_t value_len,
                                                               rd_kafka_headers_t *headers,
+                                                              int64_t timestamp,
                                                               void *msg_opaque) {
     if (headers != NULL) {
         return rd_kafka_producev(rk,
@@ -26,6 +28,7 @@ static inline rd_kafka_resp_err_t switchboard_rdkafka_produce(rd_kafka_t *rk,
                                  RD_KAFKA_V_KEY(key, key_len),
                                  RD_KAFKA_V_VALUE((void *)value, value_len),
                                  RD_KAFKA_V_HEADERS(headers),
+                                 RD_KAFKA_V_TIMESTAMP(timestamp),
                                  RD_KAFKA_V_OPAQUE(msg_opaque),
                                  RD_KAFKA_V_END);
     }
@@ -34,6 +37,7 @@ static inline rd_kafka_resp_err_t switchboard_rdkafka_produce(rd_kafka_t *rk,
                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
                              RD_KAFKA_V_KEY(key, key_len),
                              RD_KAFKA_V_VALUE((void *)value, value_len),
+                             RD_KAFKA_V_TIMESTAMP(timestamp),
                              RD_KAFKA_V_OPAQUE(msg_opaque),
                              RD_KAFKA_V_END);
 }

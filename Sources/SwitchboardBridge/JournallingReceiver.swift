@@ -24,12 +24,12 @@ struct JournallingReceiver: WebhookReceiver {
     func receive(_ event: InboundEvent, target: SwitchboardCore.Router.Target) async -> WebhookReply {
         guard let integration = pipeline.integration(named: target.integration) else { return .error(500, "route has no integration") }
         let metrics = IntegrationMetrics.named(target.integration)
-        if case .rejected(let reason) = integration.verify(event) {
+        if let (reply, reason) = Self.refusal(of: event, by: integration) {
             metrics.webhookRejections.increment()
             logger.warning("webhook request rejected", metadata: [
                 LogKey.integration: .string(target.integration), LogKey.route: .string(target.route), LogKey.error: .string(reason),
             ])
-            return .error(401, "request could not be verified")
+            return reply
         }
 
         let identity = pipeline.identity(of: event, integration: target.integration)
@@ -70,6 +70,12 @@ struct JournallingReceiver: WebhookReceiver {
         metrics.received.increment()
         await pipeline.process(entryID: entryID, event: event, integration: target.integration, identity: identity)
         return Self.acknowledge(integration, event, entry: entryID)
+    }
+
+    /// `401` with no detail when `integration` does not verify the request, with the reason (for the log only).
+    static func refusal(of event: InboundEvent, by integration: any Integration) -> (reply: WebhookReply, reason: String)? {
+        guard case .rejected(let reason) = integration.verify(event) else { return nil }
+        return (.error(401, "request could not be verified"), reason)
     }
 
     /// The provider's expected reply, or Switchboard's `202` (`200` for a re-send already taken).

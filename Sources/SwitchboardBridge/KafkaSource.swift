@@ -16,7 +16,6 @@ public final class KafkaSource: Service, Sendable {
         var integration: String
         var route: String
         var remaining: Int
-        var identity: String
         var deadLetters: [(ExternalEvent?, String, DeliveryOutcome.Attempt?)] = []
     }
 
@@ -28,7 +27,6 @@ public final class KafkaSource: Service, Sendable {
     private let journal: Journal
     private let deadLetterTopic: String?
     private let producer: KafkaProducer?
-    private let dedupWindow: Duration
     private let clock: any DeliveryClock
     private let logger: Logger
     private let open = Mutex<[UInt64: OpenMessage]>([:])
@@ -63,7 +61,6 @@ public final class KafkaSource: Service, Sendable {
         self.lanes = lanes
         self.journal = journal
         self.deadLetterTopic = kafka.deadLetterTopic
-        self.dedupWindow = config.journal.dedupWindow
         self.clock = clock
         self.logger = logger
         self.deadLetterTimeout = kafka.deadLetterTimeout
@@ -75,7 +72,8 @@ public final class KafkaSource: Service, Sendable {
         }
         let configuration = KafkaConsumerConfiguration(
             brokers: kafka.brokers, groupID: kafka.groupID, topics: router.kafkaTopics, options: kafka.options,
-            maxUncommittedPerPartition: kafka.maxUncommitted, revokeTimeout: kafka.revokeTimeout
+            maxUncommittedPerPartition: kafka.maxUncommitted, revokeTimeout: kafka.revokeTimeout,
+            commitMetadataMaxBytes: kafka.commitMetadataMaxBytes
         )
         let consumer = try KafkaConsumer(configuration: configuration, logger: logger) { [weak self] message in
             self?.handle(message)
@@ -85,6 +83,18 @@ public final class KafkaSource: Service, Sendable {
             lane.onCircuitChange { [weak self] open in self?.circuitChanged(integration: name, open: open) }
         }
         consumer.onRevoke { [weak self] revoked in self?.withdraw(revoked) ?? [] }
+        // Deliveries above the committed offset recorded on this host (a crash loses no more than the attempts in
+        // flight): read once per assignment, forgotten as commits pass them.
+        consumer.onAssign { partition, cluster, committed in
+            (try? journal.kafkaDeliveredOffsets(topic: partition.topic, partition: partition.partition, clusterID: cluster, committed: committed)) ?? []
+        }
+        consumer.onCommit { positions in
+            Task {
+                for (partition, offset) in positions {
+                    _ = try? await journal.forgetKafkaDelivered(topic: partition.topic, partition: partition.partition, below: offset)
+                }
+            }
+        }
     }
 
     /// Pauses the topics routed to an integration while its open circuit holds events, and resumes them when it
@@ -157,24 +167,17 @@ public final class KafkaSource: Service, Sendable {
         }
         var routed = event
         routed.route = target.route
-        let identity = "kafka:\(message.topic)/\(message.partition)/\(message.offset)"
-        let since = clock.nowMillis() - dedupWindow.milliseconds
-        if (try? journal.wasDelivered(identity: identity, sinceMillis: since)) == true {
-            logger.debug("Kafka message already delivered, skipped", metadata: [LogKey.route: .string(target.route)])
-            consumer?.markDone(message)
-            return
-        }
         IntegrationMetrics.named(target.integration).received.increment()
         guard let integration = integrations[target.integration], let lanes = lanes[target.integration] else {
-            deadLetterNow(message, integration: target.integration, route: target.route, identity: identity, reason: "no_integration", errorMessage: "integration '\(target.integration)' is not configured")
+            deadLetterNow(message, integration: target.integration, route: target.route, reason: "no_integration", errorMessage: "integration '\(target.integration)' is not configured")
             return
         }
         let events: [ExternalEvent]
         do {
-            events = try integration.map(routed)
+            events = try Self.externalEvents(of: routed, mappedBy: integration, orderedByMessageKey: orderByMessageKey.contains(target.integration))
         } catch {
             IntegrationMetrics.named(target.integration).deadLettered(reason: error.reason).increment()
-            deadLetterNow(message, integration: target.integration, route: target.route, identity: identity, reason: error.reason, errorMessage: error.message)
+            deadLetterNow(message, integration: target.integration, route: target.route, reason: error.reason, errorMessage: error.message)
             return
         }
         guard !events.isEmpty else {
@@ -182,15 +185,26 @@ public final class KafkaSource: Service, Sendable {
             return
         }
         let ticket = nextTicket.add(1, ordering: .relaxed).newValue
-        open.withLock { $0[ticket] = OpenMessage(message: message, integration: target.integration, route: target.route, remaining: events.count, identity: identity) }
-        let messageKey = orderByMessageKey.contains(target.integration) ? message.key.map { String(decoding: $0, as: UTF8.self) } : nil
-        for var external in events {
-            if let messageKey { external.orderingKey = "key:" + messageKey }
+        open.withLock { $0[ticket] = OpenMessage(message: message, integration: target.integration, route: target.route, remaining: events.count) }
+        for external in events {
             lanes.submit(Delivery(
                 event: external, route: target.route, firstSeenMillis: routed.receivedAtMillis,
                 source: .kafka(message: ticket, topic: message.topic, partition: message.partition)
             ))
         }
+    }
+
+    /// The External Events `integration` maps a routed Kafka event to; with `ordering_key: message_key` they travel
+    /// in the lane of the message key. Pure: `switchboard test` maps Kafka messages offline through it.
+    static func externalEvents(
+        of event: InboundEvent, mappedBy integration: any Integration, orderedByMessageKey: Bool
+    ) throws(MappingFailure) -> [ExternalEvent] {
+        var events = try integration.map(event)
+        if orderedByMessageKey, let key = event.messageKey {
+            let orderingKey = "key:" + String(decoding: key, as: UTF8.self)
+            for index in events.indices { events[index].orderingKey = orderingKey }
+        }
+        return events
     }
 
     // MARK: - Rebalance
@@ -252,24 +266,33 @@ public final class KafkaSource: Service, Sendable {
         }
         // Off the lane's path: the offset is released only after the dead letters are written.
         Task {
-            if finished.deadLetters.isEmpty {
-                try? await journal.recordDelivered(identity: finished.identity, atMillis: clock.nowMillis())
-            }
             for (event, reason, last) in finished.deadLetters {
                 await writeDeadLetter(finished.message, integration: finished.integration, route: finished.route, event: event, reason: reason, last: last)
             }
-            consumer?.markDone(finished.message)
+            await release(finished.message)
         }
     }
 
-    private func deadLetterNow(_ message: KafkaMessage, integration: String, route: String, identity: String, reason: String, errorMessage: String) {
+    /// Releases a message whose outcome is final: remembered locally first (a restart after a crash skips it), then
+    /// its offset is marked done.
+    private func release(_ message: KafkaMessage) async {
+        if let base = consumer?.deliveryRecordBase(of: message) {
+            try? await journal.recordKafkaDelivered([KafkaDeliveryRecord(
+                topic: message.topic, partition: message.partition, offset: message.offset,
+                clusterID: base.clusterID, committed: base.committed
+            )])
+        }
+        consumer?.markDone(message)
+    }
+
+    private func deadLetterNow(_ message: KafkaMessage, integration: String, route: String, reason: String, errorMessage: String) {
         logger.warning("event dead-lettered", metadata: [
             LogKey.integration: .string(integration), LogKey.outcome: .string(reason), LogKey.errorMessage: .string(errorMessage),
         ])
         Task {
             await writeDeadLetter(message, integration: integration, route: route, event: nil, reason: reason,
                                   last: DeliveryOutcome.Attempt(attempts: 0, status: nil, errorMessage: errorMessage, correlationID: nil))
-            consumer?.markDone(message)
+            await release(message)
         }
     }
 

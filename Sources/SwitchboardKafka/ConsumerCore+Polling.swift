@@ -21,10 +21,20 @@ extension ConsumerCore {
         }
 
         let timeout = configuration.effectivePollTimeoutMilliseconds
+        let interval = configuration.commitInterval
+        var nextCommit = ContinuousClock.now + interval
         while state.withLock({ $0.lifecycle == .running }) {
-            guard let message = rd_kafka_consumer_poll(handle.raw, timeout) else { continue }
-            deliver(polled: message, on: handle)
-            rd_kafka_message_destroy(message)
+            if let message = rd_kafka_consumer_poll(handle.raw, timeout) {
+                deliver(polled: message, on: handle)
+                rd_kafka_message_destroy(message)
+            }
+            if ContinuousClock.now >= nextCommit {
+                nextCommit = ContinuousClock.now + interval
+                let points = state.withLock { $0.commitPoints(onlyChanged: true) }
+                if let error = commit(points, handle: handle, async: true) {
+                    logger.info("Kafka periodic commit not sent: the next one carries the same positions", metadata: [KafkaLogKey.error: "\(error)"])
+                }
+            }
         }
 
         drainBeforeClose(handle: handle, pollTimeout: timeout)
@@ -59,8 +69,8 @@ extension ConsumerCore {
             // Messages still prefetched are not handed out any more (the consumer is stopping).
             if let message = rd_kafka_consumer_poll(handle.raw, min(pollTimeout, 50)) { rd_kafka_message_destroy(message) }
         }
-        let (positions, left) = state.withLock { state in (state.positions, state.pending(in: Array(state.partitions.keys))) }
-        if let error = handle.commit(positions) {
+        let (points, left) = state.withLock { state in (state.commitPoints(onlyChanged: false), state.pending(in: Array(state.partitions.keys))) }
+        if let error = commit(points, handle: handle, async: false) {
             logger.warning("Kafka commit before leaving the group failed: the next owner re-reads from the last committed offset", metadata: [
                 KafkaLogKey.error: "\(error)",
             ])
@@ -88,7 +98,7 @@ extension ConsumerCore {
             }
             return (decision, state.generation(of: topicPartition) ?? 0)
         }
-        if decision == .skip { return }
+        if decision == .skip || decision == .alreadyDelivered { return }
         if decision == .deliverAndPause {
             logger.debug(
                 "Kafka partition paused: too many messages without outcome",

@@ -34,8 +34,9 @@ extension ConsumerCore {
     ) {
         // librdkafka's assignment and pause flags change under the same lock as the bookkeeping, so a topic held
         // (or released) by an integration's circuit at any moment leaves both agreeing on what is paused.
+        let starts = self.starts(of: partitions, handle: handle)
         let failure: KafkaError? = state.withLock { state in
-            let (fetch, paused) = state.assign(partitions)
+            let (fetch, paused) = state.assign(partitions, starts: starts)
             let failure: KafkaError?
             if cooperative {
                 failure = KafkaError.consuming(rd_kafka_incremental_assign(handle.raw, list), while: "assigning partitions")
@@ -82,20 +83,14 @@ extension ConsumerCore {
         } else {
             abandoned = state.withLock { $0.pending(in: partitions) }
         }
-        let positions = state.withLock { state in
-            let positions = state.finishRevoke(partitions)
-            if !lost {
-                handle.storeOffsets(positions)
-            }
-            return positions
-        }
+        let points = state.withLock { $0.finishRevoke(partitions) }
         var metadata: Logger.Metadata = [
             KafkaLogKey.partitions: "\(partitions.map(\.description).joined(separator: ","))",
             KafkaLogKey.pending: "\(abandoned)",
         ]
         if lost {
             logger.warning("Kafka partitions lost (session expired): not committing, their messages will be read again", metadata: metadata)
-        } else if let error = handle.commit(positions) {
+        } else if let error = commit(points, handle: handle, async: false) {
             metadata[KafkaLogKey.error] = "\(error)"
             logger.warning("Kafka commit on revoke failed: the next owner re-reads from the last committed offset", metadata: metadata)
         } else if abandoned > 0 {
@@ -128,6 +123,27 @@ extension ConsumerCore {
     /// A duration in whole milliseconds, clamped to librdkafka's `int` timeouts.
     static func milliseconds(_ duration: Duration) -> Int32 {
         Int32(clamping: Int64(seconds(duration) * 1000))
+    }
+}
+
+/// offset_commit_cb: the outcome of a queued (periodic) commit, served by `rd_kafka_consumer_poll` on the consumer's
+/// thread.
+func consumerCommitCallback(
+    _ handle: OpaquePointer?,
+    _ code: rd_kafka_resp_err_t,
+    _ offsets: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?,
+    _ opaque: UnsafeMutableRawPointer?
+) {
+    guard let core = ClientContext.from(opaque)?.consumer else { return }
+    let entries = TopicPartitionList.entries(of: offsets)
+    let done = entries.filter { $0.error == RD_KAFKA_RESP_ERR_NO_ERROR && $0.offset >= 0 }
+    core.committed(done.map { ($0.topicPartition, $0.offset) })
+    let failed = entries.filter { $0.error != RD_KAFKA_RESP_ERR_NO_ERROR }.map(\.topicPartition)
+    if !failed.isEmpty { core.state.withLock { $0.commitFailed(failed) } }
+    if code != RD_KAFKA_RESP_ERR_NO_ERROR, code != RD_KAFKA_RESP_ERR__NO_OFFSET {
+        core.logger.info("Kafka periodic commit failed: the next commit carries the same positions", metadata: [
+            KafkaLogKey.error: "\(String(cString: rd_kafka_err2str(code)))",
+        ])
     }
 }
 

@@ -19,6 +19,13 @@ final class ConsumerCore: Sendable {
     /// Asked at the start of a revocation which handed-out messages of the revoked partitions the source took
     /// back (no attempt under way); the revocation then waits only for the rest.
     let revokeHook = Mutex<(@Sendable ([KafkaTopicPartition]) -> [(KafkaTopicPartition, Int64)])?>(nil)
+    /// Asked at assignment which offsets above a partition's committed offset were delivered by this host (its
+    /// local journal), for the cluster and committed offset given.
+    let deliveredLookup = Mutex<(@Sendable (KafkaTopicPartition, String, Int64) -> [Int64])?>(nil)
+    /// Told the positions a commit made durable (to forget local records below them).
+    let commitHook = Mutex<(@Sendable ([(KafkaTopicPartition, Int64)]) -> Void)?>(nil)
+    /// The cluster id, once read from the brokers' metadata.
+    let clusterID = Mutex<String?>(nil)
 
     init(configuration: KafkaConsumerConfiguration, logger: Logger, handler: @escaping @Sendable (KafkaMessage) -> Void) {
         self.configuration = configuration
@@ -83,9 +90,6 @@ final class ConsumerCore: Sendable {
     func markDone(_ topicPartition: KafkaTopicPartition, offset: Int64, generation: UInt64? = nil, handle: RdKafkaPointer) {
         let drained = state.withLock { state -> Bool in
             guard let outcome = state.done(topicPartition, offset: offset, generation: generation) else { return false }
-            if let position = outcome.store {
-                handle.storeOffsets([(topicPartition, position)])
-            }
             if outcome.resume {
                 handle.resume([topicPartition])
             }
@@ -97,6 +101,99 @@ final class ConsumerCore: Sendable {
             drainSignal.unlock()
         }
     }
+
+    /// Commits the positions of every partition with outcomes since the last commit (or of all, `onlyChanged`
+    /// false), each with its delivered offsets as metadata. Synchronous commits report success to the commit hook
+    /// at once; a queued one reports through the offset-commit callback. Runs on the poll thread.
+    @discardableResult
+    func commit(_ points: [ConsumerState.CommitPoint], handle: RdKafkaPointer, async: Bool) -> KafkaError? {
+        guard !points.isEmpty else { return nil }
+        let cluster = clusterID.withLock { $0 } ?? ""
+        let limit = configuration.commitMetadataMaxBytes
+        let entries = points.map { point in
+            (point.topicPartition, point.offset,
+             CommitMetadata(clusterID: cluster, base: point.offset, previous: point.previous ?? Self.nothingCommitted, delivered: point.delivered)
+                .encoded(maxBytes: limit))
+        }
+        if let error = handle.commit(entries, async: async) { return error }
+        if !async { committed(points.map { ($0.topicPartition, $0.offset) }) }
+        return nil
+    }
+
+    /// A commit reached the group coordinator.
+    func committed(_ positions: [(KafkaTopicPartition, Int64)]) {
+        guard !positions.isEmpty else { return }
+        state.withLock { $0.commitAcknowledged(positions) }
+        guard let hook = commitHook.withLock({ $0 }) else { return }
+        hook(positions)
+    }
+
+    /// Where each assigned partition starts: its committed offset and, when the commit metadata was written for
+    /// this cluster and that offset, the offsets past it already delivered, joined with those this host recorded.
+    /// Anything that does not match is ignored (those events are posted again, never skipped wrongly).
+    func starts(of partitions: [KafkaTopicPartition], handle: RdKafkaPointer) -> [KafkaTopicPartition: ConsumerState.Start] {
+        guard !partitions.isEmpty else { return [:] }
+        let timeout = Self.milliseconds(min(configuration.revokeTimeout, .seconds(10)))
+        var cluster = clusterID.withLock { $0 }
+        if cluster == nil, let read = handle.clusterID(timeoutMilliseconds: timeout) {
+            cluster = read
+            clusterID.withLock { $0 = read }
+        }
+        let committed: [KafkaTopicPartition: (offset: Int64, metadata: String?)]
+        switch handle.committedWithMetadata(partitions, timeoutMilliseconds: timeout) {
+        case .success(let read):
+            committed = read
+        case .failure(let error):
+            logger.warning("Kafka committed offsets unreadable at assignment: events past them may be posted again", metadata: [
+                KafkaLogKey.error: "\(error)",
+            ])
+            return [:]
+        }
+        let lookup = deliveredLookup.withLock { $0 }
+        var starts: [KafkaTopicPartition: ConsumerState.Start] = [:]
+        var inheritedCount: Int64 = 0
+        var ignored: [String] = []
+        for partition in partitions {
+            let offset = committed[partition]?.offset
+            guard let cluster else {
+                starts[partition] = ConsumerState.Start(committed: offset)
+                continue
+            }
+            // Without a committed offset, records made before the first commit extend "nothing committed" (-1).
+            let base = offset ?? Self.nothingCommitted
+            var delivered: [ClosedRange<Int64>] = []
+            // Local records made against this commit, or against the one before it while it was under way.
+            var bases: Set<Int64> = [base]
+            if let offset, let text = committed[partition]?.metadata {
+                if let metadata = CommitMetadata(decoding: text), metadata.clusterID == cluster, metadata.base == offset {
+                    delivered = metadata.delivered
+                    if metadata.previous <= offset { bases.insert(metadata.previous) }
+                } else {
+                    ignored.append(partition.description)
+                }
+            }
+            if let lookup {
+                for base in bases { delivered += lookup(partition, cluster, base).filter { $0 >= (offset ?? 0) }.map { $0...$0 } }
+            }
+            let inherited = CommitMetadata(clusterID: cluster, base: base, delivered: delivered)
+            inheritedCount += inherited.count
+            starts[partition] = ConsumerState.Start(committed: offset, inherited: inherited.delivered.isEmpty ? nil : inherited)
+        }
+        if !ignored.isEmpty {
+            logger.notice("Kafka commit metadata ignored (another cluster, offset or format): events past the committed offset are posted again", metadata: [
+                KafkaLogKey.partitions: "\(ignored.joined(separator: ","))",
+            ])
+        }
+        if inheritedCount > 0 {
+            logger.info("Kafka offsets past the committed offset already delivered: skipped when read", metadata: [
+                KafkaLogKey.pending: "\(inheritedCount)",
+            ])
+        }
+        return starts
+    }
+
+    /// The commit base of a partition the group never committed.
+    static let nothingCommitted: Int64 = -1
 
     /// Waits until `partitions` have no message without outcome, or until `deadline`. Returns what is left.
     func waitForOutcomes(of partitions: [KafkaTopicPartition], until deadline: Date) -> Int {

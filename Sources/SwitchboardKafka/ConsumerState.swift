@@ -18,6 +18,23 @@ struct ConsumerState: Sendable {
         var revoking = false
         /// Offsets handed out whose events the source took back during a revocation: not waited for.
         var abandoned: Set<Int64> = []
+        /// Offsets above the committed offset that an earlier owner already delivered (read from the commit
+        /// metadata and the local journal at assignment): skipped when fetched.
+        var inherited: CommitMetadata?
+        /// The partition's committed offset as last acknowledged by the group coordinator (or read at assignment):
+        /// what delivered offsets recorded locally extend.
+        var commitBase: Int64?
+        /// An outcome arrived since the last commit was sent.
+        var changedSinceCommit = false
+    }
+
+    /// What one partition's commit carries: the next offset to read and the offsets above it already delivered.
+    struct CommitPoint: Sendable, Equatable {
+        var topicPartition: KafkaTopicPartition
+        var offset: Int64
+        var delivered: [ClosedRange<Int64>]
+        /// The committed offset acknowledged when the point was made.
+        var previous: Int64?
     }
 
     /// What the poll thread does with a freshly polled message.
@@ -26,6 +43,8 @@ struct ConsumerState: Sendable {
         case deliver
         /// Give it to the handler and pause the partition first: it just reached its bound.
         case deliverAndPause
+        /// An earlier owner delivered it (commit metadata or local journal): counted as done, not handed out.
+        case alreadyDelivered
         /// Do not hand it out (partition not ours, being revoked, or the consumer is stopping).
         case skip
     }
@@ -72,6 +91,12 @@ struct ConsumerState: Sendable {
               !partition.revoking
         else { return .skip }
         partition.watermark.handedOut(offset)
+        if partition.inherited?.contains(offset) == true {
+            partition.watermark.done(offset)
+            partition.changedSinceCommit = true
+            partitions[topicPartition] = partition
+            return .alreadyDelivered
+        }
         var action = HandOut.deliver
         if !partition.paused, isFull(partition) || heldTopics.contains(topicPartition.topic) {
             partition.paused = true
@@ -95,6 +120,7 @@ struct ConsumerState: Sendable {
         let newPosition = partition.watermark.done(offset)
         partition.abandoned.remove(offset)
         guard partition.watermark.pending != pendingBefore else { return nil }
+        partition.changedSinceCommit = true
         var outcome = Outcome(store: newPosition)
         if partition.revoking || lifecycle != .running {
             // Offsets the source took back are not waited for.
@@ -125,17 +151,28 @@ struct ConsumerState: Sendable {
         return changed
     }
 
-    /// Starts tracking newly assigned partitions with fresh watermarks; those of held topics start paused.
+    /// Where an assigned partition starts: the group's committed offset and what was delivered past it.
+    struct Start: Sendable {
+        var committed: Int64?
+        var inherited: CommitMetadata?
+    }
+
+    /// Starts tracking newly assigned partitions with fresh watermarks at their committed offsets (and the offsets
+    /// already delivered past them); those of held topics start paused.
     /// Returns the partitions librdkafka must fetch (the rest it must keep paused).
     @discardableResult
-    mutating func assign(_ assigned: [KafkaTopicPartition]) -> (fetch: [KafkaTopicPartition], paused: [KafkaTopicPartition]) {
+    mutating func assign(_ assigned: [KafkaTopicPartition], starts: [KafkaTopicPartition: Start] = [:]) -> (fetch: [KafkaTopicPartition], paused: [KafkaTopicPartition]) {
         if !assigned.isEmpty { rebalanceCount += 1 }
         var fetch: [KafkaTopicPartition] = []
         var paused: [KafkaTopicPartition] = []
         for topicPartition in assigned {
             lastGeneration += 1
             let held = heldTopics.contains(topicPartition.topic)
-            partitions[topicPartition] = Partition(generation: lastGeneration, paused: held)
+            let start = starts[topicPartition]
+            partitions[topicPartition] = Partition(
+                generation: lastGeneration, watermark: PartitionWatermark(startOffset: start?.committed), paused: held,
+                inherited: start?.inherited, commitBase: start?.committed
+            )
             if held { paused.append(topicPartition) } else { fetch.append(topicPartition) }
         }
         return (fetch, paused)
@@ -174,21 +211,57 @@ struct ConsumerState: Sendable {
         return generation == 0 || partition.generation == generation
     }
 
-    /// Forgets revoked partitions and returns their final commit positions (only those known).
-    mutating func finishRevoke(_ revoked: [KafkaTopicPartition]) -> [(KafkaTopicPartition, Int64)] {
-        var positions: [(KafkaTopicPartition, Int64)] = []
-        for topicPartition in revoked {
-            guard let partition = partitions.removeValue(forKey: topicPartition) else { continue }
-            if let position = partition.watermark.position {
-                positions.append((topicPartition, position))
-            }
-        }
-        return positions
+    /// Forgets revoked partitions and returns their final commits (only those with a known position).
+    mutating func finishRevoke(_ revoked: [KafkaTopicPartition]) -> [CommitPoint] {
+        let points = commitPoints(of: revoked, onlyChanged: false)
+        for topicPartition in revoked { partitions.removeValue(forKey: topicPartition) }
+        return points
     }
 
-    /// Every tracked partition with its commit position, for an explicit commit.
-    var positions: [(KafkaTopicPartition, Int64)] {
-        partitions.compactMap { key, value in value.watermark.position.map { (key, $0) } }
+    /// What to commit now for every tracked partition (or only those with outcomes since the last commit).
+    mutating func commitPoints(onlyChanged: Bool) -> [CommitPoint] {
+        commitPoints(of: Array(partitions.keys), onlyChanged: onlyChanged)
+    }
+
+    private mutating func commitPoints(of selected: [KafkaTopicPartition], onlyChanged: Bool) -> [CommitPoint] {
+        var points: [CommitPoint] = []
+        for topicPartition in selected {
+            guard var partition = partitions[topicPartition], !onlyChanged || partition.changedSinceCommit else { continue }
+            // The lowest offset without outcome is the next to read; with none, the position past the last release.
+            guard let offset = partition.watermark.lowestPending ?? partition.watermark.position else { continue }
+            var delivered = partition.watermark.doneAbovePosition
+            if let inherited = partition.inherited {
+                // What the earlier owner delivered beyond what was fetched here so far still counts.
+                let fetchedUpTo = partition.watermark.highestHandedOut ?? offset - 1
+                for range in inherited.delivered where range.upperBound > fetchedUpTo {
+                    delivered.append(max(range.lowerBound, fetchedUpTo + 1)...range.upperBound)
+                }
+            }
+            partition.changedSinceCommit = false
+            partitions[topicPartition] = partition
+            points.append(CommitPoint(topicPartition: topicPartition, offset: offset, delivered: delivered, previous: partition.commitBase))
+        }
+        return points
+    }
+
+    /// The group coordinator acknowledged these commits: they are the partitions' committed offsets now.
+    mutating func commitAcknowledged(_ positions: [(KafkaTopicPartition, Int64)]) {
+        for (topicPartition, offset) in positions where partitions[topicPartition] != nil {
+            partitions[topicPartition]!.commitBase = offset
+        }
+    }
+
+    /// A queued commit of these partitions failed: the next periodic commit sends them again.
+    mutating func commitFailed(_ failed: [KafkaTopicPartition]) {
+        for topicPartition in failed where partitions[topicPartition] != nil {
+            partitions[topicPartition]!.changedSinceCommit = true
+        }
+    }
+
+    /// The committed offset last acknowledged for a partition held now (what a delivery recorded locally extends).
+    func commitBase(of topicPartition: KafkaTopicPartition, generation: UInt64) -> Int64?? {
+        guard let partition = partitions[topicPartition], generation == 0 || partition.generation == generation else { return nil }
+        return .some(partition.commitBase)
     }
 
     /// Snapshots for metrics; lag is filled in by the caller from librdkafka's cached high watermarks.

@@ -54,6 +54,7 @@ public final class KafkaConsumer: Sendable {
             context: ClientContext(logger: logger, role: "consumer", consumer: core)
         ) { rawConf in
             rd_kafka_conf_set_rebalance_cb(rawConf, consumerRebalanceCallback)
+            rd_kafka_conf_set_offset_commit_cb(rawConf, consumerCommitCallback)
         }
         self.core = core
     }
@@ -102,6 +103,28 @@ public final class KafkaConsumer: Sendable {
     /// `revokeTimeout`) only for the others, commits, and lets the next owner read the taken-back ones again.
     public func onRevoke(_ hook: @escaping @Sendable (_ revoked: [KafkaTopicPartition]) -> [(KafkaTopicPartition, Int64)]) {
         core.revokeHook.withLock { $0 = hook }
+    }
+
+    /// Sets what an assignment asks for each partition, on the consumer's thread: which offsets above its committed
+    /// offset this host recorded as delivered for that cluster id and committed offset (its local journal). They
+    /// are skipped when read, with those carried in the commit metadata.
+    public func onAssign(deliveredLocally lookup: @escaping @Sendable (_ partition: KafkaTopicPartition, _ clusterID: String, _ committed: Int64) -> [Int64]) {
+        core.deliveredLookup.withLock { $0 = lookup }
+    }
+
+    /// Sets what is told the positions each commit made durable (to forget local records below them).
+    public func onCommit(_ hook: @escaping @Sendable (_ positions: [(KafkaTopicPartition, Int64)]) -> Void) {
+        core.commitHook.withLock { $0 = hook }
+    }
+
+    /// What a delivery of `message` recorded locally must carry to be trusted after a restart: the cluster id and
+    /// its partition's committed offset as last acknowledged (-1 before the group's first commit of it). Nil when
+    /// the partition is no longer held here or the cluster id is not known.
+    public func deliveryRecordBase(of message: KafkaMessage) -> (clusterID: String, committed: Int64)? {
+        guard let cluster = core.clusterID.withLock({ $0 }) else { return nil }
+        let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
+        guard let base = core.state.withLock({ $0.commitBase(of: partition, generation: message.assignment) }) else { return nil }
+        return (cluster, base ?? ConsumerCore.nothingCommitted)
     }
 
     /// Whether `message` belongs to a partition this consumer still holds in the assignment that handed it out

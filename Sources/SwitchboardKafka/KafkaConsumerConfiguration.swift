@@ -2,7 +2,8 @@
 ///
 /// `options` are handed to librdkafka unchanged (`security.protocol`, `sasl.*`, `ssl.*`, `session.timeout.ms`,
 /// `partition.assignment.strategy` …) and override this module's defaults, except `enable.auto.commit` and
-/// `enable.auto.offset.store`, which the watermark commit policy needs and which are always `true` and `false`.
+/// `enable.auto.offset.store`, which are always `false`: the consumer commits itself (every
+/// `auto.commit.interval.ms`, default 1000 here, on revoke and on shutdown) so each commit carries its metadata.
 /// Defaults set here: `auto.offset.reset=earliest` (a new group reads what is already in the topic),
 /// `queued.max.messages.kbytes=16384` (prefetch bound), `client.id=switchboard`, and `log_level` from the logger.
 public struct KafkaConsumerConfiguration: Sendable {
@@ -23,6 +24,9 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var revokeTimeout: Duration
     /// How long one `rd_kafka_consumer_poll` call blocks on the consumer's own thread.
     public var pollTimeoutMilliseconds: Int
+    /// The most bytes of commit metadata per partition (`kafka.commit_metadata_max_bytes`), under the broker's
+    /// `offset.metadata.max.bytes` (4096 by default).
+    public var commitMetadataMaxBytes: Int
 
     /// Creates a configuration; only brokers, group and topics are required.
     public init(
@@ -33,8 +37,10 @@ public struct KafkaConsumerConfiguration: Sendable {
         maxPendingPerPartition: Int = 10_000,
         maxUncommittedPerPartition: Int = 10_000,
         revokeTimeout: Duration = .seconds(5),
-        pollTimeoutMilliseconds: Int = 100
+        pollTimeoutMilliseconds: Int = 100,
+        commitMetadataMaxBytes: Int = 4000
     ) {
+        self.commitMetadataMaxBytes = commitMetadataMaxBytes
         self.brokers = brokers
         self.groupID = groupID
         self.topics = topics
@@ -49,7 +55,7 @@ public struct KafkaConsumerConfiguration: Sendable {
 extension KafkaConsumerConfiguration {
     /// Keys the commit policy depends on; user values for them are ignored with a warning.
     static let enforcedOptions: [(key: String, value: String)] = [
-        ("enable.auto.commit", "true"),
+        ("enable.auto.commit", "false"),
         ("enable.auto.offset.store", "false"),
     ]
 
@@ -65,6 +71,9 @@ extension KafkaConsumerConfiguration {
         settings.append(("log_level", String(logLevel)))
         // librdkafka prefetches up to 64 MiB by default; a smaller queue keeps memory bounded.
         settings.append(("queued.max.messages.kbytes", "16384"))
+        // A member learns of a rebalance at its next heartbeat; sooner means less is delivered while the group
+        // waits (librdkafka's default is 3 s).
+        settings.append(("heartbeat.interval.ms", "1000"))
         let enforcedKeys = Set(Self.enforcedOptions.map(\.key))
         for key in options.keys.sorted() where !enforcedKeys.contains(key) {
             if let value = options[key] {
@@ -86,6 +95,11 @@ extension KafkaConsumerConfiguration {
     /// The poll timeout clamped to something librdkafka accepts and that still reacts to shutdown.
     var effectivePollTimeoutMilliseconds: Int32 {
         Int32(clamping: min(max(pollTimeoutMilliseconds, 1), 1_000))
+    }
+
+    /// How often the consumer commits: `auto.commit.interval.ms` when given, else one second.
+    var commitInterval: Duration {
+        .milliseconds(min(max(options["auto.commit.interval.ms"].flatMap { Int($0) } ?? 1000, 10), 3_600_000))
     }
 
     /// The bound clamped to at least one message.

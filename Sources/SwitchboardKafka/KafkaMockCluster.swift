@@ -16,6 +16,8 @@ public final class KafkaMockCluster: Sendable {
     private let handle: Mutex<MockClusterHandle?>
     /// Comma-separated `host:port` list of the mock brokers (on 127.0.0.1, ports chosen by the system).
     public let bootstrapServers: String
+    /// How many brokers the cluster has; their ids are 1 through this number.
+    public let brokerCount: Int32
 
     /// Starts a mock cluster with `brokers` brokers.
     public init(brokers: Int = 1, logger: Logger) throws(KafkaError) {
@@ -29,6 +31,7 @@ public final class KafkaMockCluster: Sendable {
         let client = try RdKafkaClient(kind: .producer, conf: conf, context: ClientContext(logger: logger, role: "mock"))
         let cluster = try MockClusterHandle(brokers: Int32(brokers), client: client)
         self.bootstrapServers = cluster.bootstrapServers
+        self.brokerCount = Int32(brokers)
         self.handle = Mutex(cluster)
         logger.info(
             "Kafka mock cluster started",
@@ -54,6 +57,20 @@ public final class KafkaMockCluster: Sendable {
     public func setBrokerUp(_ id: Int32) throws(KafkaError) {
         try withCluster("setting broker \(id) up") { cluster in
             rd_kafka_mock_broker_set_up(cluster, id)
+        }
+    }
+
+    /// Takes every broker down at once (a whole-cluster outage): clients lose their connections and cannot reconnect.
+    public func setAllBrokersDown() throws(KafkaError) {
+        for id in 1...brokerCount {
+            try setBrokerDown(id)
+        }
+    }
+
+    /// Brings every broker back up.
+    public func setAllBrokersUp() throws(KafkaError) {
+        for id in 1...brokerCount {
+            try setBrokerUp(id)
         }
     }
 

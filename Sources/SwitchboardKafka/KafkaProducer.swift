@@ -42,8 +42,9 @@ public final class KafkaProducer: Sendable {
         logger.info("Kafka producer started", metadata: [KafkaLogKey.version: "\(librdkafkaVersion)"])
     }
 
-    /// Sends one message and waits for the broker's acknowledgement (the delivery report).
-    public func send(topic: String, key: [UInt8]?, value: [UInt8], headers: [KafkaHeader]) async throws(KafkaError) {
+    /// Sends one message and waits for the broker's acknowledgement (the delivery report). The message's timestamp
+    /// is `timestampMillis` (epoch milliseconds) when given, else the time of sending.
+    public func send(topic: String, key: [UInt8]?, value: [UInt8], headers: [KafkaHeader], timestampMillis: Int64? = nil) async throws(KafkaError) {
         let handle = client.handle
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, KafkaError>, Never>) in
             // Checked and produced under the lock `shutdown` takes, so nothing is queued behind its flush.
@@ -54,7 +55,7 @@ public final class KafkaProducer: Sendable {
                     return
                 }
                 let opaque = Unmanaged.passRetained(DeliveryWaiter(continuation)).toOpaque()
-                let code = Self.produce(handle: handle, topic: topic, key: key, value: value, headers: headers, opaque: opaque)
+                let code = Self.produce(handle: handle, topic: topic, key: key, value: value, headers: headers, timestamp: max(timestampMillis ?? 0, 0), opaque: opaque)
                 if code != RD_KAFKA_RESP_ERR_NO_ERROR {
                     // librdkafka did not take the message: no delivery report will come, answer here.
                     let waiter = Unmanaged<DeliveryWaiter>.fromOpaque(opaque).takeRetainedValue()
@@ -96,6 +97,7 @@ public final class KafkaProducer: Sendable {
         key: [UInt8]?,
         value: [UInt8],
         headers: [KafkaHeader],
+        timestamp: Int64,
         opaque: UnsafeMutableRawPointer
     ) -> rd_kafka_resp_err_t {
         var headerList: OpaquePointer?
@@ -117,6 +119,7 @@ public final class KafkaProducer: Sendable {
                     valueBytes.baseAddress,
                     valueBytes.count,
                     headerList,
+                    timestamp,
                     opaque
                 )
             }

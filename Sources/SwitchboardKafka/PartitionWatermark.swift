@@ -44,6 +44,25 @@ public struct PartitionWatermark: Sendable {
         return highest - first + 1
     }
 
+    /// The offsets above the commit position that already have their outcome, as runs: consecutive done entries
+    /// form one run (offsets between them that were never handed out, such as transaction markers, never will be).
+    public var doneAbovePosition: [ClosedRange<Int64>] {
+        var runs: [ClosedRange<Int64>] = []
+        var start: Int64?
+        var end: Int64 = 0
+        for entry in entries {
+            if entry.done {
+                if start == nil { start = entry.offset }
+                end = entry.offset
+            } else if let first = start {
+                runs.append(first...end)
+                start = nil
+            }
+        }
+        if let first = start { runs.append(first...end) }
+        return runs
+    }
+
     /// Records that `offset` was handed to the handler; a repeated offset is ignored.
     public mutating func handedOut(_ offset: Int64) {
         if let highest = highestHandedOut, offset <= highest {

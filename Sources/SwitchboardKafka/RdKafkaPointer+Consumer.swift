@@ -14,14 +14,6 @@ extension RdKafkaPointer {
         return nil
     }
 
-    /// Stores commit positions (next offset to read) for the periodic auto commit. Non-blocking.
-    @discardableResult
-    func storeOffsets(_ positions: [(KafkaTopicPartition, Int64)]) -> rd_kafka_resp_err_t {
-        guard !positions.isEmpty else { return RD_KAFKA_RESP_ERR_NO_ERROR }
-        let list = TopicPartitionList(positions.map { ($0.0, $0.1) })
-        return rd_kafka_offsets_store(raw, list.raw)
-    }
-
     /// Stops fetching the partitions; messages already prefetched for them are discarded by librdkafka's
     /// version barrier and fetched again from the last handed-out position on resume. Non-blocking.
     func pause(_ partitions: [KafkaTopicPartition]) {
@@ -37,11 +29,12 @@ extension RdKafkaPointer {
         _ = rd_kafka_resume_partitions(raw, list.raw)
     }
 
-    /// Commits the positions synchronously (used on revoke and close only, never per message).
-    func commit(_ positions: [(KafkaTopicPartition, Int64)]) -> KafkaError? {
-        guard !positions.isEmpty else { return nil }
-        let list = TopicPartitionList(positions.map { ($0.0, $0.1) })
-        let code = rd_kafka_commit(raw, list.raw, 0)
+    /// Commits positions with their metadata: synchronously (revoke, close) or queued (`async`, the periodic commit,
+    /// whose result reaches the offset-commit callback on the poll thread).
+    func commit(_ points: [(KafkaTopicPartition, Int64, String?)], async: Bool) -> KafkaError? {
+        guard !points.isEmpty else { return nil }
+        let list = TopicPartitionList(commits: points)
+        let code = rd_kafka_commit(raw, list.raw, async ? 1 : 0)
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR || code == RD_KAFKA_RESP_ERR__NO_OFFSET else {
             return KafkaError(code, while: "committing offsets")
         }
@@ -53,17 +46,33 @@ extension RdKafkaPointer {
         _ partitions: [KafkaTopicPartition],
         timeoutMilliseconds: Int32
     ) -> Result<[KafkaTopicPartition: Int64], KafkaError> {
+        committedWithMetadata(partitions, timeoutMilliseconds: timeoutMilliseconds).map { $0.mapValues(\.offset) }
+    }
+
+    /// The group's committed positions for `partitions` with the metadata committed alongside; blocks up to
+    /// `timeoutMilliseconds`. Partitions without a committed offset are absent.
+    func committedWithMetadata(
+        _ partitions: [KafkaTopicPartition],
+        timeoutMilliseconds: Int32
+    ) -> Result<[KafkaTopicPartition: (offset: Int64, metadata: String?)], KafkaError> {
         guard !partitions.isEmpty else { return .success([:]) }
         let list = TopicPartitionList(partitions)
         let code = rd_kafka_committed(raw, list.raw, timeoutMilliseconds)
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
             return .failure(KafkaError(code, while: "reading committed offsets"))
         }
-        var result: [KafkaTopicPartition: Int64] = [:]
+        var result: [KafkaTopicPartition: (offset: Int64, metadata: String?)] = [:]
         for entry in list.entries where entry.error == RD_KAFKA_RESP_ERR_NO_ERROR && entry.offset >= 0 {
-            result[entry.topicPartition] = entry.offset
+            result[entry.topicPartition] = (entry.offset, entry.metadata)
         }
         return .success(result)
+    }
+
+    /// The cluster's id from the brokers' metadata, waiting up to `timeoutMilliseconds`; nil when not known.
+    func clusterID(timeoutMilliseconds: Int32) -> String? {
+        guard let id = rd_kafka_clusterid(raw, timeoutMilliseconds) else { return nil }
+        defer { rd_kafka_mem_free(raw, id) }
+        return String(cString: id)
     }
 
     /// The last high watermark librdkafka saw for the partition (cached from fetches, non-blocking).

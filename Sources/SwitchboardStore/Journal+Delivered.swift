@@ -13,6 +13,27 @@ extension Journal {
         }
     }
 
+    /// Remembers Kafka messages delivered above their partition's committed offset (group-committed with the
+    /// other writes), so a restart after a crash skips them.
+    public func recordKafkaDelivered(_ records: [KafkaDeliveryRecord]) async throws(StoreError) {
+        guard !records.isEmpty else { return }
+        _ = try await write(.recordKafkaDelivered(records))
+    }
+
+    /// The offsets of a partition recorded as delivered for this cluster and committed offset (read once per
+    /// assignment, never per message).
+    public func kafkaDeliveredOffsets(topic: String, partition: Int32, clusterID: String, committed: Int64) throws(StoreError) -> [Int64] {
+        try read { session throws(StoreError) in
+            try session.kafkaDeliveredOffsets(topic: topic, partition: partition, clusterID: clusterID, committed: committed)
+        }
+    }
+
+    /// Forgets a partition's records below `offset` (a commit made them part of the committed offset).
+    @discardableResult
+    public func forgetKafkaDelivered(topic: String, partition: Int32, below offset: Int64) async throws(StoreError) -> Int {
+        Int(try await write(.forgetKafkaDelivered(topic: topic, partition: partition, below: offset)))
+    }
+
     /// Forgets deliveries recorded before `olderThanMillis`; returns how many were forgotten.
     public func pruneDelivered(olderThanMillis: Int64) async throws(StoreError) -> Int {
         Int(try await write(.pruneDelivered(olderThanMillis: olderThanMillis)))

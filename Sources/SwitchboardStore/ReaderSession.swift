@@ -12,6 +12,7 @@ final class ReaderSession {
     private let countDeadLetters: SQLiteStatement
     private let delivered: SQLiteStatement
     private let counters: SQLiteStatement
+    private let kafkaDelivered: SQLiteStatement
 
     /// Opens the existing database read-only and compiles every read statement.
     init(path: String, busyTimeoutMillis: Int32) throws(StoreError) {
@@ -41,12 +42,19 @@ final class ReaderSession {
             action: action
         )
         counters = try connection.prepare("SELECT name, value FROM store_counters", action: action)
+        kafkaDelivered = try connection.prepare(
+            """
+            SELECT offset FROM kafka_delivered \
+            WHERE topic = ? AND partition = ? AND cluster = ? AND committed = ? AND offset >= ? ORDER BY offset
+            """,
+            action: action
+        )
     }
 
     /// Finalizes the statements and closes the connection.
     func close() {
         for statement in [
-            pending, newestDeadLetters, oldestDeadLetters, countMatching, deadLetterByID, countDeadLetters, delivered, counters,
+            pending, newestDeadLetters, oldestDeadLetters, countMatching, deadLetterByID, countDeadLetters, delivered, counters, kafkaDelivered,
         ] {
             statement.finalize()
         }
@@ -122,6 +130,19 @@ final class ReaderSession {
             }
         }
         return evictions
+    }
+
+    func kafkaDeliveredOffsets(topic: String, partition: Int32, clusterID: String, committed: Int64) throws(StoreError) -> [Int64] {
+        let action = "reading Kafka deliveries"
+        defer { kafkaDelivered.reset() }
+        try kafkaDelivered.bind(topic, at: 1, action: action)
+        try kafkaDelivered.bind(Int64(partition), at: 2, action: action)
+        try kafkaDelivered.bind(clusterID, at: 3, action: action)
+        try kafkaDelivered.bind(committed, at: 4, action: action)
+        try kafkaDelivered.bind(committed, at: 5, action: action)
+        var offsets: [Int64] = []
+        while try kafkaDelivered.step(action: action) { offsets.append(kafkaDelivered.int64(at: 0)) }
+        return offsets
     }
 
     func wasDelivered(identity: String, sinceMillis: Int64) throws(StoreError) -> Bool {

@@ -1,7 +1,7 @@
 /// The journal database layout and the connection settings the design requires (DESIGN §10).
 enum StoreSchema {
     /// The layout this build writes; stored in `PRAGMA user_version`.
-    static let version: Int64 = 1
+    static let version: Int64 = 2
 
     /// Pages in the WAL before SQLite checkpoints on commit; small, so a checkpoint never stalls a commit long.
     static let walAutocheckpointPages = 200
@@ -38,7 +38,26 @@ enum StoreSchema {
             delivered_at_ms INTEGER NOT NULL
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS delivered_by_time ON delivered (delivered_at_ms);
+        \(kafkaDeliveredTable)
         """
+
+    /// Version 2: Kafka messages delivered above their committed offset, per partition (replaces the
+    /// `kafka:topic/partition/offset` identities version 1 kept in `delivered`).
+    static let kafkaDeliveredTable = """
+        CREATE TABLE IF NOT EXISTS kafka_delivered (
+            topic TEXT NOT NULL,
+            partition INTEGER NOT NULL,
+            offset INTEGER NOT NULL,
+            cluster TEXT NOT NULL,
+            committed INTEGER NOT NULL,
+            PRIMARY KEY (topic, partition, offset)
+        ) WITHOUT ROWID;
+        """
+
+    /// Each step takes a file from the version before it to the next, in one transaction.
+    static let migrations: [Int64: String] = [
+        1: kafkaDeliveredTable + "\nDELETE FROM delivered WHERE identity LIKE 'kafka:%';",
+    ]
 
     /// Objects added after version 1 shipped. They are only ever added (never change a table), so a file with them
     /// is still version 1 and an older Switchboard keeps reading it; created on every open, cheap when present.
@@ -87,7 +106,25 @@ enum StoreSchema {
                 throw error
             }
         }
+        try migrate(connection)
         try connection.execute(additiveStatements, action: "adding the dead letter index and the store counters")
+    }
+
+    /// Brings a journal written by an older Switchboard to this version, one step per transaction.
+    private static func migrate(_ connection: SQLiteConnection) throws(StoreError) {
+        var found = try singleInt(connection, "PRAGMA user_version", action: "reading the schema version")
+        while found < version, let step = migrations[found] {
+            try connection.execute("BEGIN IMMEDIATE", action: "migrating the journal from version \(found)")
+            do throws(StoreError) {
+                try connection.execute(step, action: "migrating the journal from version \(found)")
+                try connection.execute("PRAGMA user_version = \(found + 1)", action: "recording the schema version")
+                try connection.execute("COMMIT", action: "migrating the journal from version \(found)")
+            } catch {
+                try? connection.execute("ROLLBACK", action: "undoing the migration")
+                throw error
+            }
+            found += 1
+        }
     }
 
     /// Readers only need to know the file holds a layout they understand.

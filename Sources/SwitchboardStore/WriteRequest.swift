@@ -16,6 +16,8 @@ enum WriteOperation: Sendable {
     case setMaxPageCount(Int)
     case recordDelivered(identity: String, atMillis: Int64)
     case pruneDelivered(olderThanMillis: Int64)
+    case recordKafkaDelivered([KafkaDeliveryRecord])
+    case forgetKafkaDelivered(topic: String, partition: Int32, below: Int64)
 }
 
 /// A queued write and the caller waiting for its outcome.

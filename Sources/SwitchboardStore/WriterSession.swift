@@ -20,6 +20,8 @@ final class WriterSession {
     private let deleteMatchingDeadLetters: SQLiteStatement
     private let upsertDelivered: SQLiteStatement
     private let pruneDelivered: SQLiteStatement
+    private let insertKafkaDelivered: SQLiteStatement
+    private let deleteKafkaDelivered: SQLiteStatement
     private let pruner: StorePruner
 
     /// Entries without an outcome when the database was opened.
@@ -68,6 +70,13 @@ final class WriterSession {
             action: action
         )
         pruneDelivered = try connection.prepare("DELETE FROM delivered WHERE delivered_at_ms < ?", action: action)
+        insertKafkaDelivered = try connection.prepare(
+            "INSERT OR REPLACE INTO kafka_delivered (topic, partition, offset, cluster, committed) VALUES (?, ?, ?, ?, ?)",
+            action: action
+        )
+        deleteKafkaDelivered = try connection.prepare(
+            "DELETE FROM kafka_delivered WHERE topic = ? AND partition = ? AND offset < ?", action: action
+        )
     }
 
     /// Finalizes the statements and closes the connection (SQLite checkpoints the WAL if it is the last one).
@@ -75,6 +84,7 @@ final class WriterSession {
         for statement in [
             begin, commit, rollback, savepoint, releaseSavepoint, rollbackToSavepoint, insertEntry, deleteEntry,
             insertDeadLetter, deleteDeadLetter, deleteMatchingDeadLetters, upsertDelivered, pruneDelivered,
+            insertKafkaDelivered, deleteKafkaDelivered,
         ] {
             statement.finalize()
         }
@@ -218,6 +228,24 @@ final class WriterSession {
                 try upsertDelivered.bind(atMillis, at: 2, action: action)
                 try upsertDelivered.run(action: action)
                 return .success(0)
+            case .recordKafkaDelivered(let records):
+                let action = "recording Kafka deliveries"
+                for record in records {
+                    try insertKafkaDelivered.bind(record.topic, at: 1, action: action)
+                    try insertKafkaDelivered.bind(Int64(record.partition), at: 2, action: action)
+                    try insertKafkaDelivered.bind(record.offset, at: 3, action: action)
+                    try insertKafkaDelivered.bind(record.clusterID, at: 4, action: action)
+                    try insertKafkaDelivered.bind(record.committed, at: 5, action: action)
+                    try insertKafkaDelivered.run(action: action)
+                }
+                return .success(Int64(records.count))
+            case .forgetKafkaDelivered(let topic, let partition, let below):
+                let action = "forgetting committed Kafka deliveries"
+                try deleteKafkaDelivered.bind(topic, at: 1, action: action)
+                try deleteKafkaDelivered.bind(Int64(partition), at: 2, action: action)
+                try deleteKafkaDelivered.bind(below, at: 3, action: action)
+                try deleteKafkaDelivered.run(action: action)
+                return .success(Int64(connection.changes))
             case .pruneDelivered(let olderThanMillis):
                 let action = "pruning the delivery window"
                 try pruneDelivered.bind(olderThanMillis, at: 1, action: action)

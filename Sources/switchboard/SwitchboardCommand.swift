@@ -8,7 +8,7 @@ struct SwitchboardCommand: AsyncParsableCommand {
         abstract: "Carries events from webhooks and Kafka into live PolyAI conversations through the External Events API.",
         version: SwitchboardVersion.current,
         subcommands: [
-            RunCommand.self, ValidateCommand.self, SandboxCommand.self, KafkaMockCommand.self, DeadLetterCommand.self,
+            RunCommand.self, ValidateCommand.self, TestCommand.self, SandboxCommand.self, KafkaMockCommand.self, DeadLetterCommand.self,
             SchemaCommand.self, VersionCommand.self,
         ]
     )

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Spawn
 import SwitchboardCore
 import SwitchboardHTTP
 import SwitchboardBridge
@@ -8,18 +9,16 @@ import SwitchboardBridge
 struct ListenerTLSTests {
     /// A self-signed certificate for 127.0.0.1 and its key, made by the `openssl` command.
     static func makeCertificate(in directory: String, name: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = [
-            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-            "-subj", "/CN=\(name)", "-addext", "subjectAltName=IP:127.0.0.1",
-            "-keyout", directory + "/\(name).key", "-out", directory + "/\(name).pem",
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw TestFailure("openssl failed") }
+        let process = try SpawnedProcess(
+            executable: "/usr/bin/openssl",
+            arguments: [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+                "-subj", "/CN=\(name)", "-addext", "subjectAltName=IP:127.0.0.1",
+                "-keyout", directory + "/\(name).key", "-out", directory + "/\(name).pem",
+            ],
+            output: .discarded
+        )
+        guard process.waitUntilExit() == .exited(0) else { throw TestFailure("openssl failed") }
     }
 
     @Test("a webhook over HTTPS is accepted, the signed URL uses https, and a renewed certificate is served without a restart")

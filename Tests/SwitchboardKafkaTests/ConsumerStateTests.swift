@@ -83,7 +83,7 @@ struct ConsumerStateTests {
 
         let positions = state.finishRevoke([orders])
         #expect(positions.count == 1)
-        #expect(positions.first?.1 == 2)
+        #expect(positions.first?.offset == 2)
         #expect(state.done(orders, offset: 2) == nil)
         #expect(state.snapshot().map(\.partition) == [1])
     }

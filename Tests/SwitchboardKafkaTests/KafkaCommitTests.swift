@@ -118,4 +118,42 @@ struct KafkaCommitTests {
             #expect(redelivered == unanswered)
         }
     }
+
+    @Test("the next consumer of the group skips what the previous one delivered past its committed offset (carried in the commit metadata)")
+    func nextOwnerSkipsDeliveredPastTheCommit() async throws {
+        try await withMockCluster { cluster in
+            try cluster.createTopic("tickets", partitions: 1)
+            try await produce(to: "tickets", count: 10, brokers: cluster.bootstrapServers)
+            let configuration = KafkaConsumerConfiguration(
+                brokers: [cluster.bootstrapServers], groupID: "bridge", topics: ["tickets"],
+                options: fastGroupOptions, revokeTimeout: .milliseconds(300)
+            )
+            // Offset 2 never gets its outcome; every other offset does.
+            let first = MessageLog()
+            let firstConsumer = try KafkaConsumer(configuration: configuration, logger: .kafkaTest) { first.append($0) }
+            let firstRun = start(firstConsumer)
+            #expect(await eventually { first.count >= 10 })
+            for message in first.all where message.offset != 2 { firstConsumer.markDone(message) }
+            firstConsumer.shutdown()
+            try await firstRun.value
+            let partition = KafkaTopicPartition(topic: "tickets", partition: 0)
+            let committed = try await KafkaConsumer.committedOffsets(configuration: configuration, partitions: [partition], logger: .kafkaTest)
+            #expect(committed[partition] == 2)
+
+            let second = MessageLog()
+            let reference = ConsumerReference()
+            let secondConsumer = try KafkaConsumer(configuration: configuration, logger: .kafkaTest) { message in
+                second.append(message)
+                reference.markDone(message)
+            }
+            reference.set(secondConsumer)
+            let secondRun = start(secondConsumer)
+            #expect(await eventually { second.count >= 1 })
+            // Past offset 2 everything was delivered: the commit reaches the end without handing anything else out.
+            #expect(try await eventually { try await secondConsumer.committedOffsets()[partition] == 10 })
+            secondConsumer.shutdown()
+            try await secondRun.value
+            #expect(second.all.map(\.offset) == [2])
+        }
+    }
 }

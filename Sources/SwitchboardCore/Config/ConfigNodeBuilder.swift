@@ -10,12 +10,13 @@ struct ConfigNodeBuilder {
     static let maximumDepth = 64
 
     let file: String
-    let interpolation: ConfigInterpolation
+    /// Nil for a file read literally (a `switchboard test` file): `${...}` stays as written.
+    let interpolation: ConfigInterpolation?
     let diagnostics: ConfigDiagnostics
     private var nodesLeft = ConfigNodeBuilder.maximumNodes
     private var reportedLimit = false
 
-    init(file: String, interpolation: ConfigInterpolation, diagnostics: ConfigDiagnostics) {
+    init(file: String, interpolation: ConfigInterpolation?, diagnostics: ConfigDiagnostics) {
         self.file = file
         self.interpolation = interpolation
         self.diagnostics = diagnostics
@@ -100,7 +101,8 @@ struct ConfigNodeBuilder {
         if !quoted, ConfigValueParser.isNull(scalar.string) {
             return ConfigNode(path: path, position: position, kind: .null)
         }
-        let expansion = interpolation.expand(scalar.string)
+        let expansion = interpolation?.expand(scalar.string)
+            ?? ConfigInterpolation.Expansion(text: scalar.string, interpolated: false, failures: [])
         var node = ConfigNode(
             path: path,
             position: position,

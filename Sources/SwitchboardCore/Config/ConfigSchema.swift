@@ -110,7 +110,8 @@ private let schemaText = #"""
         "dead_letter_topic": { "type": "string", "minLength": 1 },
         "max_uncommitted": { "type": "integer", "minimum": 1, "maximum": 10000000, "description": "Per partition, how far past the committed offset events may be taken before the partition pauses; default 10000." },
         "revoke_timeout": { "$ref": "#/$defs/duration", "description": "How long a rebalance or shutdown waits for attempts under way; at most half of max.poll.interval.ms; default 5s." },
-        "dead_letter_timeout": { "$ref": "#/$defs/duration", "description": "How long writes to dead_letter_topic are retried before the dead letter goes to the local store; default 1m." }
+        "dead_letter_timeout": { "$ref": "#/$defs/duration", "description": "How long writes to dead_letter_topic are retried before the dead letter goes to the local store; default 1m." },
+        "commit_metadata_max_bytes": { "type": "integer", "minimum": 0, "maximum": 1048576, "description": "Per partition, the most bytes of commit metadata listing offsets delivered past the committed one (under the broker's offset.metadata.max.bytes, 4096 by default); 0 turns it off; default 4000." }
       }
     },
     "integrations": {

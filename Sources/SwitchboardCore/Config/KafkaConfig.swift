@@ -14,6 +14,8 @@ public struct KafkaConfig: Sendable, Hashable {
     public var revokeTimeout: Duration
     /// How long writes to `deadLetterTopic` are retried before the dead letter goes to the local store instead.
     public var deadLetterTimeout: Duration
+    /// The most bytes per partition of commit metadata (the offsets delivered past the committed one).
+    public var commitMetadataMaxBytes: Int
     /// Where the `kafka` block is.
     public var position: ConfigPosition?
 
@@ -26,8 +28,10 @@ public struct KafkaConfig: Sendable, Hashable {
         maxUncommitted: Int = 10_000,
         revokeTimeout: Duration = .seconds(5),
         deadLetterTimeout: Duration = .seconds(60),
+        commitMetadataMaxBytes: Int = 4000,
         position: ConfigPosition? = nil
     ) {
+        self.commitMetadataMaxBytes = commitMetadataMaxBytes
         self.brokers = brokers
         self.groupID = groupID
         self.options = options
@@ -109,6 +113,8 @@ extension KafkaConfig {
                 deadLetterTimeout = timeout
             }
         }
+        // Brokers refuse a commit whose metadata passes offset.metadata.max.bytes (4096 by default).
+        let commitMetadataMaxBytes = reader.int("commit_metadata_max_bytes", range: 0...1_048_576) ?? 4000
         reader.finish()
 
         guard !context.hasErrors(since: mark) else { return nil }
@@ -120,6 +126,7 @@ extension KafkaConfig {
             maxUncommitted: maxUncommitted,
             revokeTimeout: revokeTimeout,
             deadLetterTimeout: deadLetterTimeout,
+            commitMetadataMaxBytes: commitMetadataMaxBytes,
             position: reader.position
         )
     }

@@ -81,8 +81,12 @@ public final class DeliveryLanes: Service, Sendable {
 
     /// Queues an event behind earlier events of its ordering key. Never blocks.
     public func submit(_ delivery: Delivery) {
+        // An event already past its deadline (a Kafka backlog that aged while its topic was paused) is dead-lettered
+        // at once, even behind an open circuit: it must not pause its source again, or the backlog would drain one
+        // event per pause and no fresh event would ever come to probe the circuit.
+        let expired = clock.nowMillis() >= deadlineMillis(of: delivery)
         let (worker, firstHeld) = state.withLock { table in
-            (table.enqueue(delivery), table.backlog == 1 && table.circuit != .closed)
+            (table.enqueue(delivery), !expired && table.backlog == 1 && table.circuit != .closed)
         }
         worker?.resume(returning: delivery.event.laneKey)
         metrics.backlog.record(backlog)

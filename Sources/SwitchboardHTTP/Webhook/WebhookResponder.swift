@@ -23,6 +23,11 @@ public struct WebhookResponder: HTTPResponder {
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
+        await answer(request)
+    }
+
+    /// The answer to one request, which needs no connection: `switchboard test` sends its requests here offline.
+    public func answer(_ request: Request) async -> Response {
         let path = request.uri.path
         guard let target = receiver.target(forPath: path) else {
             return Self.response(.error(404, "no route for this path"))

@@ -12,23 +12,29 @@ struct CheckedConfig {
 /// Loads a configuration file and checks everything that can be checked offline.
 enum ConfigCheck {
     /// The checked configuration (nil on any error) and every issue found.
-    static func run(file: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> (CheckedConfig?, [ConfigIssue]) {
+    ///
+    /// `clock` is what the plugins and the key rules take as now; without `resolvingKeys` (`switchboard test`) no
+    /// key is read, so a key whose variable or file is missing is no error.
+    static func run(
+        file: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+        clock: any DeliveryClock = SystemDeliveryClock(), resolvingKeys: Bool = true
+    ) -> (CheckedConfig?, [ConfigIssue]) {
         let loaded = ConfigLoader.load(file: file, environment: environment)
         var issues = loaded.issues
         // Plugin options are checked even when other parts of the file have errors: every problem in one pass.
         let diagnostics = ConfigDiagnostics()
-        let integrations = Plugins.registry.build(loaded.integrations, diagnostics: diagnostics)
+        let integrations = Plugins.registry(clock: clock).build(loaded.integrations, diagnostics: diagnostics)
         issues += diagnostics.issues
         guard let config = loaded.config else { return (nil, issues) }
 
         var keys: [String: KeyHolder] = [:]
-        for integration in config.integrations {
+        for integration in config.integrations where resolvingKeys {
             switch KeyLoader.load(integration.key, integration: integration.name, environment: environment) {
             case .success(let key): keys[integration.name] = KeyHolder(key)
             case .failure(let failure): issues.append(failure.issue)
             }
         }
-        issues += KeyRules.check(config, keys: keys.mapValues(\.current), now: Date())
+        issues += KeyRules.check(config, keys: keys.mapValues(\.current), now: Date(timeIntervalSince1970: Double(clock.nowMillis()) / 1000))
         if let kafka = config.kafka {
             let consumer = KafkaConsumerConfiguration(brokers: kafka.brokers, groupID: kafka.groupID, topics: ["check"], options: kafka.options)
             do {

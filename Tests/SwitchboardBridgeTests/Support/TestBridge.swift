@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Spawn
 import SwitchboardCore
 import SwitchboardHTTP
 import SwitchboardBridge
@@ -150,23 +151,13 @@ func curl(_ url: String, body: String, headers: [(String, String)], extra: [Stri
 }
 
 private func curlBlocking(_ url: String, body: String, headers: [(String, String)], extra: [String]) throws -> CurlReply {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
     var arguments = ["-s", "-o", "-", "-w", "\n%{http_code}", "--max-time", "10", "--noproxy", "*", "-X", "POST", "--data-binary", "@-"]
     for (name, value) in headers { arguments += ["-H", "\(name): \(value)"] }
-    process.arguments = arguments + extra + [url]
-    let input = Pipe()
-    let output = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    try process.run()
-    input.fileHandleForWriting.write(Data(body.utf8))
-    try input.fileHandleForWriting.close()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let text = String(decoding: data, as: UTF8.self)
+    let process = try SpawnedProcess(executable: "/usr/bin/curl", arguments: arguments + extra + [url], input: Array(body.utf8), output: .separate)
+    _ = process.waitUntilExit()
+    let text = String(decoding: process.standardOutput, as: UTF8.self)
     guard let newline = text.lastIndex(of: "\n"), let status = Int(text[text.index(after: newline)...]) else {
-        throw TestFailure("curl printed no status: \(text)")
+        throw TestFailure("curl printed no status: \(text)" + String(decoding: process.standardError, as: UTF8.self))
     }
     return CurlReply(status: status, body: String(text[..<newline]))
 }
