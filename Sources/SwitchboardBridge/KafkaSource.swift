@@ -38,6 +38,9 @@ public final class KafkaSource: Service, Sendable {
     private let deadLetterTimeout: Duration
     private let lastFallback = Mutex<String?>(nil)
     private let withdrawn = Atomic<Int>(0)
+    /// How long a graceful stop may wait for attempts under way before the last commit: what the process's
+    /// `shutdown_timeout` leaves, less a second for the lanes and the close.
+    private let stopBudget: Duration
 
     /// Builds the consumer (and the dead-letter producer when `kafka.dead_letter_topic` is set); a bad librdkafka
     /// option is an error naming the key.
@@ -64,6 +67,7 @@ public final class KafkaSource: Service, Sendable {
         self.clock = clock
         self.logger = logger
         self.deadLetterTimeout = kafka.deadLetterTimeout
+        self.stopBudget = max(.zero, config.shutdownTimeout - .seconds(1))
         self.producer = try kafka.deadLetterTopic.map { _ throws(KafkaError) in
             // A dead letter's write gives up within the dead-letter timeout, so the fallback is reached in time.
             var options = kafka.options
@@ -124,8 +128,8 @@ public final class KafkaSource: Service, Sendable {
         do {
             try await withGracefulShutdownHandler {
                 try await consumer.run()
-            } onGracefulShutdown: {
-                consumer.shutdown()
+            } onGracefulShutdown: { [stopBudget] in
+                consumer.shutdown(within: stopBudget)
             }
         } catch where Task.isShuttingDownGracefully || Task.isCancelled {
             // Stopping anyway: what had no outcome stays uncommitted and is consumed again after the next start.

@@ -62,7 +62,7 @@ extension ConsumerCore {
             let taken = hook(tracked)
             _ = state.withLock { $0.abandon(taken) }
         }
-        let deadline = ContinuousClock.now + configuration.revokeTimeout
+        let deadline = ContinuousClock.now + revokeWait()
         while ContinuousClock.now < deadline {
             let left = state.withLock { state in state.pending(in: Array(state.partitions.keys)) }
             if left == 0 { break }

@@ -78,7 +78,7 @@ extension ConsumerCore {
         let lost = handle.assignmentLost
         var abandoned = 0
         if !lost {
-            let deadline = Date().addingTimeInterval(Self.seconds(configuration.revokeTimeout))
+            let deadline = Date().addingTimeInterval(Self.seconds(revokeWait()))
             abandoned = waitForOutcomes(of: partitions, until: deadline)
         } else {
             abandoned = state.withLock { $0.pending(in: partitions) }

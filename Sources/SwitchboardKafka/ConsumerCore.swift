@@ -26,6 +26,8 @@ final class ConsumerCore: Sendable {
     let commitHook = Mutex<(@Sendable ([(KafkaTopicPartition, Int64)]) -> Void)?>(nil)
     /// The cluster id, once read from the brokers' metadata.
     let clusterID = Mutex<String?>(nil)
+    /// When a graceful stop must be done by (what is left of the process's shutdown timeout), if one is under way.
+    let stopDeadline = Mutex<ContinuousClock.Instant?>(nil)
 
     init(configuration: KafkaConsumerConfiguration, logger: Logger, handler: @escaping @Sendable (KafkaMessage) -> Void) {
         self.configuration = configuration
@@ -194,6 +196,12 @@ final class ConsumerCore: Sendable {
 
     /// The commit base of a partition the group never committed.
     static let nothingCommitted: Int64 = -1
+
+    /// How long a revocation may wait for outcomes from now: `revokeTimeout`, or less when a stop must be done sooner.
+    func revokeWait() -> Duration {
+        guard let stop = stopDeadline.withLock({ $0 }) else { return configuration.revokeTimeout }
+        return max(.zero, min(configuration.revokeTimeout, stop - ContinuousClock.now))
+    }
 
     /// Waits until `partitions` have no message without outcome, or until `deadline`. Returns what is left.
     func waitForOutcomes(of partitions: [KafkaTopicPartition], until deadline: Date) -> Int {

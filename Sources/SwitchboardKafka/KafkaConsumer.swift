@@ -143,9 +143,16 @@ public final class KafkaConsumer: Sendable {
         )
     }
 
-    /// Stops polling, waits (bounded by revokeTimeout) for outcomes of handed-out messages, commits watermarks, closes. Idempotent.
+    /// Stops polling, waits (bounded by revokeTimeout, and by `within` when given: what is left of the process's
+    /// shutdown timeout) for outcomes of handed-out messages, commits watermarks, closes. Idempotent.
     /// Returns at once; `run()` returns when all of that is done.
-    public func shutdown() {
+    public func shutdown(within: Duration? = nil) {
+        if let within {
+            core.stopDeadline.withLock { current in
+                let deadline = ContinuousClock.now + within
+                current = min(current ?? deadline, deadline)
+            }
+        }
         core.requestStop(client: client)
     }
 

@@ -77,6 +77,67 @@ struct KafkaCrashRecoveryTests {
         #expect(!first.log.contains(CrashRecoveryTests.key) && !second.log.contains(CrashRecoveryTests.key))
     }
 
+    @Test("SIGTERM with attempts in flight against a destination answering after 2 s: they complete, exit 0 within shutdown_timeout, and a restart posts none of them again")
+    func gracefulStopWithSlowAttempts() async throws {
+        let directory = NSTemporaryDirectory() + "switchboard-kafka-sigterm-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let client = CurlHTTPClient(logger: Logger(label: "test"))
+        defer { client.shutdown() }
+        let cluster = try SwitchboardProcess(["kafka-mock", "--topic", "slow:2"])
+        let clusterLine = try #require(await cluster.waitForLine(containing: "bootstrap: "), "\(cluster.log)")
+        let bootstrap = String(clusterLine.split(separator: " ").last ?? "")
+        let (sandbox, sandboxURL) = try await CrashRecoveryTests.startSandbox(directory: directory, extra: ["--latency-ms", "2000"])
+
+        var eventIDs: [(conversation: String, eventID: String)] = []
+        for _ in 0..<6 {
+            let minted = try await client.send(HTTPClientRequest(
+                url: sandboxURL + "/sandbox/conversations", headers: [HTTPHeader("Content-Type", "application/json")],
+                body: Array(#"{"account_id":"ws-sandbox","project_id":"PROJECT-CRASH"}"#.utf8)
+            ))
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(minted.body)) as? [String: Any])
+            eventIDs.append((try #require(object["conversation_id"] as? String), try #require(object["external_event_id"] as? String)))
+        }
+        let total = 18
+        let producer = try KafkaProducer(brokers: [bootstrap], options: [:], logger: Logger(label: "test"))
+        for n in 0..<total {
+            let target = eventIDs[n % eventIDs.count]
+            try await producer.send(topic: "slow", key: Array(target.conversation.utf8), value: Array(#"{"cid":"\#(target.eventID)","n":\#(n)}"#.utf8), headers: [])
+        }
+        producer.shutdown()
+
+        let config = try CrashRecoveryTests.writeConfig(directory: directory, endpoint: sandboxURL, kafka: bootstrap, route: "{ kafka: slow }")
+        let first = try SwitchboardProcess(["run", "--config", config])
+        // The first round (one event per conversation) is answered after 2 s; SIGTERM lands while the second is under way.
+        #expect(await waitFor(seconds: 60) { await Self.accepted(client, sandboxURL) >= eventIDs.count }, "\(first.log)")
+        try await Task.sleep(for: .milliseconds(300))
+        first.signal(SIGTERM)
+        let status = await first.waitForExit(seconds: 5 + 5)
+        #expect(status == 0, "exit \(String(describing: status)); log:\n\(first.log.suffix(3000))")
+        let deliveredByFirst = first.log.components(separatedBy: "switchboard.outcome=delivered").count - 1
+        let acceptedAtStop = await Self.accepted(client, sandboxURL)
+        #expect(deliveredByFirst == acceptedAtStop, "attempts were cut off: \(acceptedAtStop) accepted, \(deliveredByFirst) delivered")
+        #expect(acceptedAtStop >= 2 * eventIDs.count, "the attempts under way at SIGTERM did not complete (\(acceptedAtStop) accepted)")
+        #expect(first.log.contains("committed before leaving the group"), "\(first.log.suffix(3000))")
+
+        let second = try SwitchboardProcess(["run", "--config", config])
+        for (index, pair) in eventIDs.enumerated() {
+            let expected = Array(stride(from: index, to: total, by: eventIDs.count))
+            var seen: [Int] = []
+            let complete = await waitFor(seconds: 90) {
+                seen = await Self.sequence(client, sandboxURL, conversation: pair.conversation)
+                return Set(seen).isSuperset(of: expected)
+            }
+            #expect(complete, "conversation \(index) is missing events; log:\n\(second.log.suffix(3000))")
+            #expect(seen == expected, "conversation \(index): posted \(seen), expected each of \(expected) once")
+        }
+        second.signal(SIGTERM)
+        #expect(await second.waitForExit(seconds: 30) == 0)
+        for process in [sandbox, cluster] {
+            process.signal(SIGTERM)
+            _ = await process.waitForExit()
+        }
+    }
+
     static func accepted(_ client: CurlHTTPClient, _ sandboxURL: String) async -> Int {
         guard let response = try? await client.send(HTTPClientRequest(url: sandboxURL + "/sandbox/requests", method: "GET")),
               let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]

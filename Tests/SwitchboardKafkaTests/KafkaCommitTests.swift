@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SwitchboardKafka
 import Testing
 
@@ -154,6 +155,36 @@ struct KafkaCommitTests {
             secondConsumer.shutdown()
             try await secondRun.value
             #expect(second.all.map(\.offset) == [2])
+        }
+    }
+
+    @Test("a stop bounded by what is left of the shutdown timeout does not wait the whole revoke timeout for a message without outcome")
+    func stopWithinTheShutdownBudget() async throws {
+        try await withMockCluster { cluster in
+            try cluster.createTopic("slow", partitions: 1)
+            try await produce(to: "slow", count: 3, brokers: cluster.bootstrapServers)
+            let configuration = KafkaConsumerConfiguration(
+                brokers: [cluster.bootstrapServers], groupID: "bridge", topics: ["slow"],
+                options: fastGroupOptions, revokeTimeout: .seconds(60)
+            )
+            let log = MessageLog()
+            let consumer = try KafkaConsumer(configuration: configuration, logger: .kafkaTest) { log.append($0) }
+            let running = start(consumer)
+            #expect(await eventually { log.count >= 3 })
+            // Offsets 0 and 1 get outcomes; offset 2 never does (an attempt still under way).
+            for message in log.all where message.offset < 2 { consumer.markDone(message) }
+            consumer.shutdown(within: .milliseconds(300))
+            let done = Mutex(false)
+            let waiter = Task {
+                try await running.value
+                done.withLock { $0 = true }
+            }
+            // Well under the 60 s revoke timeout: the stop honoured its budget.
+            #expect(await eventually(timeout: .seconds(20)) { done.withLock { $0 } }, "the stop waited for the revoke timeout")
+            try await waiter.value
+            let partition = KafkaTopicPartition(topic: "slow", partition: 0)
+            let committed = try await KafkaConsumer.committedOffsets(configuration: configuration, partitions: [partition], logger: .kafkaTest)
+            #expect(committed[partition] == 2)
         }
     }
 }
