@@ -2,7 +2,8 @@
 # Installs the Debian packages Switchboard builds and tests against (only what is missing).
 set -euo pipefail
 
-packages=(librdkafka-dev libcurl4-openssl-dev libyaml-dev libsqlite3-dev libxml2-dev pkg-config kcat curl openssl)
+# chromium: the status page test loads the admin page in headless Chromium.
+packages=(librdkafka-dev libcurl4-openssl-dev libyaml-dev libsqlite3-dev libxml2-dev pkg-config kcat curl openssl chromium)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

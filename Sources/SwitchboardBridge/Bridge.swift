@@ -48,6 +48,7 @@ public final class Bridge: Sendable {
         )
         let dispatch = OutcomeDispatch(pipeline: pipeline)
         var lanes: [String: DeliveryLanes] = [:]
+        var destinations: [String: PolyAIDestination] = [:]
         for integration in config.integrations {
             guard let key = keys[integration.name] else { throw BridgeError("integration '\(integration.name)' has no key") }
             let destination = PolyAIDestination(
@@ -55,6 +56,7 @@ public final class Bridge: Sendable {
                 projectID: integration.projectID, key: key, timeout: integration.timeout
             )
             let name = integration.name
+            destinations[name] = destination
             lanes[name] = DeliveryLanes(
                 integration: name,
                 destination: destination,
@@ -72,17 +74,25 @@ public final class Bridge: Sendable {
         }
         pipeline.attach(lanes: lanes)
         var kafka: KafkaSource?
-        if let settings = config.kafka, config.routes.contains(where: { if case .kafka = $0.source { true } else { false } }) {
+        let readsKafka = config.routes.contains(where: { if case .kafka = $0.source { true } else { false } })
+        if let settings = config.kafka, readsKafka || config.webhook.journal == .kafka {
             kafka = try KafkaSource(
                 config: config, kafka: settings, integrations: integrations, lanes: lanes, journal: journal, clock: clock, logger: logger
             )
             dispatch.kafka.withLock { $0 = kafka }
         }
 
-        let receiver = JournallingReceiver(
-            routes: SwitchboardCore.Router(routes: config.routes), settings: config.webhook, pipeline: pipeline,
-            journal: journal, logger: logger
-        )
+        let routes = SwitchboardCore.Router(routes: config.routes)
+        let receiver: any WebhookReceiver
+        if config.webhook.journal == .kafka, let settings = config.kafka {
+            receiver = KafkaJournallingReceiver(
+                routes: routes, settings: config.webhook, integrations: integrations,
+                producer: try Self.webhookProducer(settings, webhook: config.webhook, logger: logger),
+                journal: journal, clock: clock, logger: logger
+            )
+        } else {
+            receiver = JournallingReceiver(routes: routes, settings: config.webhook, pipeline: pipeline, journal: journal, logger: logger)
+        }
         let responder = WebhookResponder(receiver: receiver, clock: clock, logger: logger)
         let webhook = try WebhookServer(host: config.listen.host, port: config.listen.port, responder: responder, logger: logger)
         var expiries: [String: Date] = [:]
@@ -95,10 +105,14 @@ public final class Bridge: Sendable {
         }
         let readiness = Readiness(
             configFile: config.file, listener: webhook.port, journal: journal, lanes: lanes, kafka: kafka,
-            keyExpiries: expiries, registry: registry, journalWriteError: { pipeline.journalWriteError }
+            keyExpiries: expiries, routes: config.routes,
+            replay: DeadLetterReplay(journal: journal, integrations: integrations, destinations: destinations, transport: transport, clock: clock),
+            clock: clock, registry: registry, journalWriteError: { pipeline.journalWriteError }
         )
         readiness.refreshGauges()
-        let admin = AdminServer(host: config.admin.host, port: config.admin.port, registry: registry, readiness: readiness, logger: logger)
+        let admin = AdminServer(
+            host: config.admin.host, port: config.admin.port, token: config.admin.token, registry: registry, readiness: readiness, logger: logger
+        )
 
         self.journal = journal
         self.lanes = lanes
@@ -110,6 +124,24 @@ public final class Bridge: Sendable {
         let rotation = KeyRotation(watched: watched, logger: logger)
         let sources: [any Service] = kafka.map { [$0] } ?? []
         self.services = [rotation] + lanes.keys.sorted().compactMap { lanes[$0] } + sources + [admin, webhook]
+    }
+
+    /// The producer of `webhook.journal: kafka`: every record acknowledged by all in-sync replicas, idempotent, and
+    /// given up within `webhook.ack_timeout` (so the request is answered `503` then, not later). The topic must exist.
+    private static func webhookProducer(_ kafka: KafkaConfig, webhook: WebhookConfig, logger: Logger) throws -> KafkaProducer {
+        var options = kafka.options
+        options["acks"] = "all"
+        options["enable.idempotence"] = "true"
+        if options["message.timeout.ms"] == nil { options["message.timeout.ms"] = String(max(1, webhook.ackTimeout.milliseconds)) }
+        let producer = try KafkaProducer(brokers: kafka.brokers, options: options, logger: logger)
+        guard let partitions = producer.partitionCount(of: webhook.topic, timeout: .seconds(10)), partitions > 0 else {
+            producer.shutdown(flushTimeout: .zero)
+            throw BridgeError(
+                "webhook.journal is kafka but the topic '\(webhook.topic)' does not exist (or the brokers did not answer): "
+                    + "create it, e.g. switchboard kafka-mock --topic \(webhook.topic):4 for trying"
+            )
+        }
+        return producer
     }
 
     /// Queues every journalled event still without an outcome (from before a crash or stop).

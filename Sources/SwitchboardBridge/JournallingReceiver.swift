@@ -24,13 +24,7 @@ struct JournallingReceiver: WebhookReceiver {
     func receive(_ event: InboundEvent, target: SwitchboardCore.Router.Target) async -> WebhookReply {
         guard let integration = pipeline.integration(named: target.integration) else { return .error(500, "route has no integration") }
         let metrics = IntegrationMetrics.named(target.integration)
-        if let (reply, reason) = Self.refusal(of: event, by: integration) {
-            metrics.webhookRejections.increment()
-            logger.warning("webhook request rejected", metadata: [
-                LogKey.integration: .string(target.integration), LogKey.route: .string(target.route), LogKey.error: .string(reason),
-            ])
-            return reply
-        }
+        if let reply = Self.rejection(of: event, by: integration, target: target, logger: logger) { return reply }
 
         let identity = pipeline.identity(of: event, integration: target.integration)
         if let identity {
@@ -70,6 +64,17 @@ struct JournallingReceiver: WebhookReceiver {
         metrics.received.increment()
         await pipeline.process(entryID: entryID, event: event, integration: target.integration, identity: identity)
         return Self.acknowledge(integration, event, entry: entryID)
+    }
+
+    /// `401` when `integration` does not verify the request, counted and logged with the reason (the reply says
+    /// nothing more).
+    static func rejection(of event: InboundEvent, by integration: any Integration, target: SwitchboardCore.Router.Target, logger: Logger) -> WebhookReply? {
+        guard let (reply, reason) = refusal(of: event, by: integration) else { return nil }
+        IntegrationMetrics.named(target.integration).webhookRejections.increment()
+        logger.warning("webhook request rejected", metadata: [
+            LogKey.integration: .string(target.integration), LogKey.route: .string(target.route), LogKey.error: .string(reason),
+        ])
+        return reply
     }
 
     /// `401` with no detail when `integration` does not verify the request, with the reason (for the log only).

@@ -16,6 +16,8 @@ public final class KafkaSource: Service, Sendable {
         var integration: String
         var route: String
         var remaining: Int
+        /// A journalled webhook's delivery identity: remembered once delivered, so a re-send is skipped.
+        var deliveryIdentity: String? = nil
         var deadLetters: [(ExternalEvent?, String, DeliveryOutcome.Attempt?)] = []
     }
 
@@ -27,6 +29,9 @@ public final class KafkaSource: Service, Sendable {
     private let journal: Journal
     private let deadLetterTopic: String?
     private let producer: KafkaProducer?
+    /// `webhook.topic` when webhooks are journalled into Kafka: its records are External Events, already mapped.
+    private let webhookTopic: String?
+    private let dedupWindow: Duration
     private let clock: any DeliveryClock
     private let logger: Logger
     private let open = Mutex<[UInt64: OpenMessage]>([:])
@@ -67,6 +72,8 @@ public final class KafkaSource: Service, Sendable {
         self.clock = clock
         self.logger = logger
         self.deadLetterTimeout = kafka.deadLetterTimeout
+        self.webhookTopic = config.webhook.journal == .kafka ? config.webhook.topic : nil
+        self.dedupWindow = config.journal.dedupWindow
         self.stopBudget = max(.zero, config.shutdownTimeout - .seconds(1))
         self.producer = try kafka.deadLetterTopic.map { _ throws(KafkaError) in
             // A dead letter's write gives up within the dead-letter timeout, so the fallback is reached in time.
@@ -75,7 +82,8 @@ public final class KafkaSource: Service, Sendable {
             return try KafkaProducer(brokers: kafka.brokers, options: options, logger: logger)
         }
         let configuration = KafkaConsumerConfiguration(
-            brokers: kafka.brokers, groupID: kafka.groupID, topics: router.kafkaTopics, options: kafka.options,
+            brokers: kafka.brokers, groupID: kafka.groupID,
+            topics: router.kafkaTopics + (webhookTopic.map { [$0] } ?? []), options: kafka.options,
             maxUncommittedPerPartition: kafka.maxUncommitted, revokeTimeout: kafka.revokeTimeout,
             commitMetadataMaxBytes: kafka.commitMetadataMaxBytes
         )
@@ -155,6 +163,10 @@ public final class KafkaSource: Service, Sendable {
 
     /// Runs on the consumer's thread: routes, maps and queues one message without blocking.
     func handle(_ message: KafkaMessage) {
+        if message.topic == webhookTopic {
+            handleWebhookRecord(message)
+            return
+        }
         let event = InboundEvent(
             source: .kafka(topic: message.topic, partition: message.partition, offset: message.offset),
             route: "",
@@ -209,6 +221,38 @@ public final class KafkaSource: Service, Sendable {
             for index in events.indices { events[index].orderingKey = orderingKey }
         }
         return events
+    }
+
+    /// A webhook journalled into Kafka: its External Event goes to its integration's lanes as it is. A provider
+    /// re-send (same delivery identity, same partition) delivered within the dedup window is skipped.
+    private func handleWebhookRecord(_ message: KafkaMessage) {
+        let record: WebhookRecord
+        switch WebhookRecord.decode(message) {
+        case .success(let decoded):
+            record = decoded
+        case .failure(let failure):
+            deadLetterNow(message, integration: "unknown", route: "webhook-journal", reason: failure.reason, errorMessage: failure.message)
+            return
+        }
+        if let identity = record.deliveryIdentity,
+           (try? journal.wasDelivered(identity: identity, sinceMillis: clock.nowMillis() - dedupWindow.milliseconds)) == true {
+            IntegrationMetrics.named(record.integration).duplicates.increment()
+            consumer?.markDone(message)
+            return
+        }
+        guard let lanes = lanes[record.integration] else {
+            deadLetterNow(message, integration: record.integration, route: record.route, reason: "no_integration",
+                          errorMessage: "integration '\(record.integration)' is not configured")
+            return
+        }
+        let ticket = nextTicket.add(1, ordering: .relaxed).newValue
+        open.withLock {
+            $0[ticket] = OpenMessage(message: message, integration: record.integration, route: record.route, remaining: 1, deliveryIdentity: record.deliveryIdentity)
+        }
+        lanes.submit(Delivery(
+            event: record.event, route: record.route, firstSeenMillis: record.receivedAtMillis,
+            source: .kafka(message: ticket, topic: message.topic, partition: message.partition)
+        ))
     }
 
     // MARK: - Rebalance
@@ -272,6 +316,9 @@ public final class KafkaSource: Service, Sendable {
         Task {
             for (event, reason, last) in finished.deadLetters {
                 await writeDeadLetter(finished.message, integration: finished.integration, route: finished.route, event: event, reason: reason, last: last)
+            }
+            if let identity = finished.deliveryIdentity, finished.deadLetters.isEmpty {
+                try? await journal.recordDelivered(identity: identity, atMillis: clock.nowMillis())
             }
             await release(finished.message)
         }

@@ -5,7 +5,8 @@ import SwitchboardHTTP
 import SwitchboardKafka
 import SwitchboardStore
 
-/// What `/readyz` and the status page report: configuration loaded, listener bound, journal writable.
+/// What `/readyz` and the status page report: configuration loaded, listener bound, journal writable; per
+/// integration its counts, lanes, circuit, key and routes; Kafka partitions; recent dead letters (and their replay).
 public struct Readiness: AdminStatus {
     let configFile: String
     let listener: ListeningPort
@@ -13,6 +14,9 @@ public struct Readiness: AdminStatus {
     let lanes: [String: DeliveryLanes]
     let kafka: KafkaSource?
     let keyExpiries: [String: Date]
+    let routes: [RouteConfig]
+    let replay: DeadLetterReplay?
+    let clock: any DeliveryClock
     /// Why outcomes cannot be recorded right now, if they cannot (a full disk, an I/O error).
     let journalWriteError: @Sendable () -> String?
     private let journalDepth: Prometheus.Gauge
@@ -22,9 +26,13 @@ public struct Readiness: AdminStatus {
     /// Makes the report source; the journal depth gauge lives in `registry`.
     public init(
         configFile: String, listener: ListeningPort, journal: Journal, lanes: [String: DeliveryLanes],
-        kafka: KafkaSource? = nil, keyExpiries: [String: Date] = [:], registry: PrometheusCollectorRegistry,
+        kafka: KafkaSource? = nil, keyExpiries: [String: Date] = [:], routes: [RouteConfig] = [], replay: DeadLetterReplay? = nil,
+        clock: any DeliveryClock = SystemDeliveryClock(), registry: PrometheusCollectorRegistry,
         journalWriteError: @escaping @Sendable () -> String? = { nil }
     ) {
+        self.routes = routes
+        self.replay = replay
+        self.clock = clock
         self.kafka = kafka
         self.journalWriteError = journalWriteError
         self.kafkaLag = registry.makeGauge(name: "switchboard_kafka_consumer_lag")
@@ -58,22 +66,6 @@ public struct Readiness: AdminStatus {
         for (integration, expires) in keyExpiries {
             IntegrationMetrics.named(integration).keyExpirySeconds.record(expires.timeIntervalSince(now).rounded())
         }
-    }
-
-    /// A plain HTML page for people.
-    public func statusPage() -> String {
-        var rows = ""
-        for (name, lane) in lanes.sorted(by: { $0.key < $1.key }) {
-            rows += "<tr><td>\(TextEscaping.html(name))</td><td>\(lane.backlog)</td><td>\(lane.circuitState)</td></tr>"
-        }
-        return """
-        <!doctype html><html><head><meta charset="utf-8"><title>Switchboard</title></head><body>
-        <h1>Switchboard</h1><p>Configuration: \(TextEscaping.html(configFile))</p>
-        <p>Journal depth: \(journal.depth)</p>
-        <table border="1"><tr><th>Integration</th><th>Events waiting</th><th>Circuit</th></tr>\(rows)</table>
-        <p><a href="/metrics">metrics</a> · <a href="/readyz">readiness</a></p>
-        </body></html>
-        """
     }
 }
 

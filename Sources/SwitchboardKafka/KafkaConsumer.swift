@@ -177,6 +177,31 @@ public final class KafkaConsumer: Sendable {
         }.get()
     }
 
+    /// How far the group's commits reach per partition: the committed offset and how many offsets above it the
+    /// commit metadata lists as delivered (0 when it carries none). Read like `committedOffsets(configuration:…)`.
+    public static func committedProgress(
+        configuration: KafkaConsumerConfiguration,
+        partitions: [KafkaTopicPartition],
+        logger: Logger,
+        timeout: Duration = .seconds(10)
+    ) async throws(KafkaError) -> [KafkaTopicPartition: (committed: Int64, deliveredAbove: Int64)] {
+        let settings = configuration.librdkafkaSettings(logLevel: ClientContext.syslogLevel(for: logger.logLevel))
+        let milliseconds = ConsumerCore.milliseconds(timeout)
+        return try await BlockingThread.run(name: "kafka-committed") { () -> Result<[KafkaTopicPartition: (committed: Int64, deliveredAbove: Int64)], KafkaError> in
+            do throws(KafkaError) {
+                let client = try RdKafkaClient(kind: .consumer, conf: try RdKafkaConf(settings: settings), context: ClientContext(logger: logger, role: "offsets"))
+                return client.handle.committedWithMetadata(partitions, timeoutMilliseconds: milliseconds).map { read in
+                    read.mapValues { entry in
+                        let metadata = entry.metadata.flatMap(CommitMetadata.init(decoding:))
+                        return (entry.offset, metadata?.base == entry.offset ? (metadata?.count ?? 0) : 0)
+                    }
+                }
+            } catch {
+                return .failure(error)
+            }
+        }.get()
+    }
+
     /// The committed offsets of `configuration.groupID` for `partitions`, read with a short-lived client that
     /// does not join the group (so it does not trigger a rebalance).
     public static func committedOffsets(

@@ -66,6 +66,22 @@ public final class KafkaProducer: Sendable {
         try result.get()
     }
 
+    /// How many partitions `topic` has on the cluster, asking the brokers (up to `timeout`); nil when the topic does
+    /// not exist or the brokers did not answer.
+    public func partitionCount(of topic: String, timeout: Duration) -> Int? {
+        let raw = client.handle.raw
+        guard let topicHandle = rd_kafka_topic_new(raw, topic, nil) else { return nil }
+        defer { rd_kafka_topic_destroy(topicHandle) }
+        var metadata: UnsafePointer<rd_kafka_metadata_t>?
+        let code = rd_kafka_metadata(raw, 0, topicHandle, &metadata, ConsumerCore.milliseconds(timeout))
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else { return nil }
+        defer { rd_kafka_metadata_destroy(metadata) }
+        guard metadata.pointee.topic_cnt > 0, let topics = metadata.pointee.topics else { return nil }
+        let entry = topics[0]
+        guard entry.err == RD_KAFKA_RESP_ERR_NO_ERROR else { return nil }
+        return Int(entry.partition_cnt)
+    }
+
     /// Refuses further sends, flushes what is queued (bounded by `flushTimeout`) and fails what is left.
     /// Blocks the calling thread for up to `flushTimeout`; the librdkafka handle is freed when the producer is released.
     public func shutdown(flushTimeout: Duration = .seconds(10)) {

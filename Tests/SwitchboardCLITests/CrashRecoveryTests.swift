@@ -8,16 +8,21 @@ import SwitchboardBridge
 struct CrashRecoveryTests {
     static let key = "sk-sandbox-crash-test-7c1d9e"
 
-    /// Writes a keys file, a key file and a configuration for a given destination.
-    static func writeConfig(directory: String, endpoint: String, kafka: String? = nil, route: String = "{ webhook: /hooks/bookings }") throws -> String {
+    /// Writes a key file and a configuration for a given destination; `instance` names the file and its journal
+    /// (several instances may share a directory), `webhook` is an extra `webhook:` block.
+    static func writeConfig(
+        directory: String, endpoint: String, kafka: String? = nil, route: String = "{ webhook: /hooks/bookings }",
+        instance: String = "switchboard", webhook: String? = nil
+    ) throws -> String {
         try "\(key)\n".write(toFile: directory + "/polyai.key", atomically: true, encoding: .utf8)
-        let file = directory + "/switchboard.yaml"
+        let file = directory + "/\(instance).yaml"
         try """
         polyai: { endpoint: \(endpoint), account_id: ws-sandbox }
         listen: 127.0.0.1:0
         admin: 127.0.0.1:0
-        journal: ./data
+        journal: ./data\(instance == "switchboard" ? "" : "-" + instance)
         shutdown_timeout: 5s
+        \(webhook.map { "webhook: \($0)" } ?? "")
         \(kafka.map { "kafka: { brokers: [\"\($0)\"], group_id: crash-test, options: { session.timeout.ms: \"6000\", auto.commit.interval.ms: \"200\" } }" } ?? "")
         integrations:
           bookings:

@@ -9,26 +9,14 @@ import SwitchboardKafka
 struct KafkaCrashRecoveryTests {
     @Test("SIGKILL mid-stream, restart: every event delivered at least once, in order per conversation, none lost, at most two re-posts per conversation")
     func killedMidStream() async throws {
-        let directory = NSTemporaryDirectory() + "switchboard-kafka-crash-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = try KafkaProcessFixture.directory("kafka-crash")
         let client = CurlHTTPClient(logger: Logger(label: "test"))
         defer { client.shutdown() }
 
-        // The cluster lives in its own process so that killing Switchboard leaves it (and the group's offsets) alive.
-        let cluster = try SwitchboardProcess(["kafka-mock", "--topic", "stream:2"])
-        let clusterLine = try #require(await cluster.waitForLine(containing: "bootstrap: "), "\(cluster.log)")
-        let bootstrap = String(clusterLine.split(separator: " ").last ?? "")
+        let (cluster, bootstrap) = try await KafkaProcessFixture.startCluster(topic: "stream:2")
         let (sandbox, sandboxURL) = try await CrashRecoveryTests.startSandbox(directory: directory, extra: ["--latency-ms", "40"])
 
-        var eventIDs: [(conversation: String, eventID: String)] = []
-        for _ in 0..<4 {
-            let minted = try await client.send(HTTPClientRequest(
-                url: sandboxURL + "/sandbox/conversations", headers: [HTTPHeader("Content-Type", "application/json")],
-                body: Array(#"{"account_id":"ws-sandbox","project_id":"PROJECT-CRASH"}"#.utf8)
-            ))
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(minted.body)) as? [String: Any])
-            eventIDs.append((try #require(object["conversation_id"] as? String), try #require(object["external_event_id"] as? String)))
-        }
+        let eventIDs = try await KafkaProcessFixture.conversations(4, client: client, sandboxURL: sandboxURL)
         let total = 160
         let producer = try KafkaProducer(brokers: [bootstrap], options: [:], logger: Logger(label: "test"))
         for n in 0..<total {
@@ -70,33 +58,19 @@ struct KafkaCrashRecoveryTests {
         second.signal(SIGTERM)
         let status = await second.waitForExit(seconds: 60)
         #expect(status == 0, "exit \(String(describing: status)); log:\n\(second.log.suffix(3000))")
-        for process in [sandbox, cluster] {
-            process.signal(SIGTERM)
-            _ = await process.waitForExit()
-        }
+        await KafkaProcessFixture.stop(sandbox, cluster)
         #expect(!first.log.contains(CrashRecoveryTests.key) && !second.log.contains(CrashRecoveryTests.key))
     }
 
     @Test("SIGTERM with attempts in flight against a destination answering after 2 s: they complete, exit 0 within shutdown_timeout, and a restart posts none of them again")
     func gracefulStopWithSlowAttempts() async throws {
-        let directory = NSTemporaryDirectory() + "switchboard-kafka-sigterm-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = try KafkaProcessFixture.directory("kafka-sigterm")
         let client = CurlHTTPClient(logger: Logger(label: "test"))
         defer { client.shutdown() }
-        let cluster = try SwitchboardProcess(["kafka-mock", "--topic", "slow:2"])
-        let clusterLine = try #require(await cluster.waitForLine(containing: "bootstrap: "), "\(cluster.log)")
-        let bootstrap = String(clusterLine.split(separator: " ").last ?? "")
+        let (cluster, bootstrap) = try await KafkaProcessFixture.startCluster(topic: "slow:2")
         let (sandbox, sandboxURL) = try await CrashRecoveryTests.startSandbox(directory: directory, extra: ["--latency-ms", "2000"])
 
-        var eventIDs: [(conversation: String, eventID: String)] = []
-        for _ in 0..<6 {
-            let minted = try await client.send(HTTPClientRequest(
-                url: sandboxURL + "/sandbox/conversations", headers: [HTTPHeader("Content-Type", "application/json")],
-                body: Array(#"{"account_id":"ws-sandbox","project_id":"PROJECT-CRASH"}"#.utf8)
-            ))
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(minted.body)) as? [String: Any])
-            eventIDs.append((try #require(object["conversation_id"] as? String), try #require(object["external_event_id"] as? String)))
-        }
+        let eventIDs = try await KafkaProcessFixture.conversations(6, client: client, sandboxURL: sandboxURL)
         let total = 18
         let producer = try KafkaProducer(brokers: [bootstrap], options: [:], logger: Logger(label: "test"))
         for n in 0..<total {
@@ -132,10 +106,7 @@ struct KafkaCrashRecoveryTests {
         }
         second.signal(SIGTERM)
         #expect(await second.waitForExit(seconds: 30) == 0)
-        for process in [sandbox, cluster] {
-            process.signal(SIGTERM)
-            _ = await process.waitForExit()
-        }
+        await KafkaProcessFixture.stop(sandbox, cluster)
     }
 
     static func accepted(_ client: CurlHTTPClient, _ sandboxURL: String) async -> Int {

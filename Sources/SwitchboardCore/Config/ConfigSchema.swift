@@ -36,7 +36,20 @@ private let schemaText = #"""
       ]
     },
     "listen": { "$ref": "#/$defs/hostPort", "description": "The webhook listener; default 127.0.0.1:8080." },
-    "admin": { "$ref": "#/$defs/hostPort", "description": "Health, readiness and metrics; default 127.0.0.1:9090." },
+    "admin": {
+      "description": "The admin listener: /healthz, /readyz, /metrics and the status page at /. An address (default 127.0.0.1:9090), or a mapping with a token.",
+      "oneOf": [
+        { "$ref": "#/$defs/hostPort" },
+        {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "listen": { "$ref": "#/$defs/hostPort", "description": "The address; default 127.0.0.1:9090 (loopback)." },
+            "token": { "type": "string", "minLength": 1, "pattern": "^[!-~]+$", "description": "Required as Authorization: Bearer TOKEN (or the status page's session cookie) on every admin request except /healthz, /readyz and /metrics. Write it as \"${ADMIN_TOKEN}\" or ${file:...}." }
+          }
+        }
+      ]
+    },
     "journal": {
       "description": "The embedded store: a directory, or a mapping. Default ./switchboard-data next to this file.",
       "oneOf": [
@@ -74,6 +87,9 @@ private let schemaText = #"""
         "read_timeout": { "$ref": "#/$defs/duration", "description": "Time a client has to send a whole request, and an idle connection is kept; default 10s." },
         "max_connections": { "type": "integer", "minimum": 1, "maximum": 1000000, "description": "Connections held at once; default 1024." },
         "trust_forwarded_headers": { "type": "boolean", "description": "Believe X-Forwarded-Proto/-Host when rebuilding the signed URL (only behind a proxy that sets them); default false." },
+        "journal": { "enum": ["sqlite", "kafka"], "default": "sqlite", "description": "Where an accepted webhook is made durable before 202: the embedded SQLite journal, or a Kafka topic delivered by the consumer group (needs kafka:)." },
+        "topic": { "type": "string", "pattern": "^[A-Za-z0-9._-]{1,249}$", "default": "switchboard.webhooks", "description": "With journal: kafka, the topic each External Event is produced to (acks=all, idempotent); operators create it." },
+        "ack_timeout": { "$ref": "#/$defs/duration", "description": "With journal: kafka, how long the broker may take to acknowledge a request's records before 503 with Retry-After; default 2s." },
         "tls": {
           "type": "object",
           "additionalProperties": false,

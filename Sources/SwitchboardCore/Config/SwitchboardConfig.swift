@@ -20,8 +20,8 @@ public struct SwitchboardConfig: Sendable, Hashable {
     public var polyai: PolyAIConfig
     /// The webhook listener (`listen`).
     public var listen: HostPort
-    /// The admin listener: health, readiness, metrics (`admin`).
-    public var admin: HostPort
+    /// The admin listener: health, readiness, metrics, the status page (`admin`).
+    public var admin: AdminConfig
     /// The embedded store (`journal`).
     public var journal: JournalConfig
     /// Webhook listener limits (`webhook`).
@@ -43,7 +43,7 @@ public struct SwitchboardConfig: Sendable, Hashable {
     public init(
         polyai: PolyAIConfig,
         listen: HostPort = defaultListen,
-        admin: HostPort = defaultAdmin,
+        admin: AdminConfig = AdminConfig(),
         journal: JournalConfig,
         webhook: WebhookConfig = WebhookConfig(),
         logging: LoggingConfig = LoggingConfig(),
@@ -89,7 +89,7 @@ extension SwitchboardConfig {
 
         let polyai = reader.mapping("polyai", required: true).flatMap { PolyAIConfig.read($0, context) }
         let listen = reader.value("listen").flatMap { HostPort.read($0, diagnostics) } ?? defaultListen
-        let admin = reader.value("admin").flatMap { HostPort.read($0, diagnostics) } ?? defaultAdmin
+        let admin = AdminConfig.read(reader.child("admin"), context)
         let journal = JournalConfig.read(reader.child("journal"), context)
         let webhook = WebhookConfig.read(reader.mapping("webhook"), context)
         let logging = LoggingConfig.read(reader.mapping("log"), context)
@@ -111,7 +111,7 @@ extension SwitchboardConfig {
         )
         reader.finish()
 
-        if listen == admin, listen.port != 0, reader.has("listen") || reader.has("admin") {
+        if listen == admin.listen, listen.port != 0, reader.has("listen") || reader.has("admin") {
             diagnostics.error(
                 "the admin listener cannot share the webhook listener's address",
                 path: reader.path(of: "admin"),
@@ -125,6 +125,13 @@ extension SwitchboardConfig {
                 position: integration.position
             )
         }
+        if webhook?.journal == .kafka, !hasKafka {
+            diagnostics.error(
+                "webhook.journal: kafka needs a kafka block (brokers, group_id) to produce to and consume from",
+                path: "webhook.journal", position: reader.child("webhook")?.position ?? reader.position
+            )
+        }
+        AdminConfig.warnIfExposed(admin, node: reader.child("admin"), diagnostics)
         UnverifiedWebhookCheck.warn(listen: listen, integrations: integrations, routes: routes, diagnostics)
         PublicURLCheck.warn(listen: listen, integrations: integrations, diagnostics)
 

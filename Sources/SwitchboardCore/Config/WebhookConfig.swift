@@ -32,6 +32,20 @@ public struct WebhookConfig: Sendable, Hashable {
     public var trustForwardedHeaders: Bool
     /// HTTPS on the listener itself (`webhook.tls`); nil for plain HTTP behind a TLS-terminating proxy.
     public var tls: TLSFiles?
+    /// Where an accepted webhook is made durable before it is acknowledged (`journal`, default `sqlite`).
+    public var journal: Journal
+    /// With `journal: kafka`: the topic each External Event of a webhook is produced to (`topic`).
+    public var topic: String
+    /// With `journal: kafka`: how long the broker may take to acknowledge a request's records before `503`.
+    public var ackTimeout: Duration
+
+    /// Where accepted webhooks are made durable.
+    public enum Journal: String, Sendable, Hashable {
+        /// The embedded SQLite journal of this instance.
+        case sqlite
+        /// A Kafka topic (acks=all, idempotent producer), delivered by the consumer group: any instance delivers.
+        case kafka
+    }
 
     /// A PEM certificate chain and its private key, re-read when either file changes.
     public struct TLSFiles: Sendable, Hashable {
@@ -58,8 +72,14 @@ public struct WebhookConfig: Sendable, Hashable {
         readTimeout: Duration = .seconds(10),
         maxConnections: Int = 1024,
         trustForwardedHeaders: Bool = false,
-        tls: TLSFiles? = nil
+        tls: TLSFiles? = nil,
+        journal: Journal = .sqlite,
+        topic: String = "switchboard.webhooks",
+        ackTimeout: Duration = .seconds(2)
     ) {
+        self.journal = journal
+        self.topic = topic
+        self.ackTimeout = ackTimeout
         self.maxBodyBytes = maxBodyBytes
         self.maxHeaders = maxHeaders
         self.maxHeaderBytes = maxHeaderBytes
@@ -97,6 +117,23 @@ extension WebhookConfig {
         }
         if let tls = reader.mapping("tls") {
             result.tls = readTLS(tls, context)
+        }
+        if let journal = reader.oneOf("journal", ["sqlite", "kafka"]).flatMap(Journal.init(rawValue:)) {
+            result.journal = journal
+        }
+        if let node = reader.value("topic"), let topic = node.string(context.diagnostics) {
+            if topic.range(of: "^[A-Za-z0-9._-]{1,249}$", options: .regularExpression) == nil {
+                context.diagnostics.error("expected a Kafka topic name (letters, digits, '.', '_', '-'; at most 249)", at: node)
+            } else {
+                result.topic = topic
+            }
+        }
+        if let node = reader.value("ack_timeout"), let timeout = node.duration(context.diagnostics) {
+            if timeout >= .milliseconds(100), timeout <= .seconds(60) {
+                result.ackTimeout = timeout
+            } else {
+                context.diagnostics.error("expected an acknowledgement timeout from 100ms to 1m", at: node)
+            }
         }
         reader.finish()
         return context.hasErrors(since: mark) ? nil : result

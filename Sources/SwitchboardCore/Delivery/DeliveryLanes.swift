@@ -25,6 +25,8 @@ public final class DeliveryLanes: Service, Sendable {
     private let onOutcome: OutcomeHandler
     private let circuitObservers = Mutex<[@Sendable (Bool) -> Void]>([])
     private let state = Mutex(LaneTable())
+    private let attemptsUnderWay = Atomic<Int>(0)
+    private let lastFailure = Mutex<LaneSnapshot.Failure?>(nil)
 
     /// Makes the lanes of one integration; nothing is sent before `run()`.
     public init(
@@ -173,8 +175,10 @@ public final class DeliveryLanes: Service, Sendable {
         if let rateLimiter { await rateLimiter.acquire() }
 
         metrics.inFlight.increment()
+        attemptsUnderWay.add(1, ordering: .relaxed)
         let started = ContinuousClock.now
         let result = await transport.send(request)
+        attemptsUnderWay.subtract(1, ordering: .relaxed)
         metrics.inFlight.decrement()
         if case .failure = result, Task.isCancelled || state.withLock({ $0.stopping }) {
             // Cut off by shutdown: that counts as no attempt (no max_attempts, no circuit, no dead letter). The
@@ -211,6 +215,7 @@ public final class DeliveryLanes: Service, Sendable {
             closeCircuit()
             await finish(key: key, delivery: delivery, outcome: .deadLettered(reason: DeadLetterReason.rejected.rawValue, last: record))
         case .retry(let retryAfter):
+            recordFailure(record, retryAfter: retryAfter)
             let probeAt = openCircuitIfNeeded(keyRejected: false, gate: gate, retryAfter: retryAfter)
             if attempt >= policy.maxAttempts {
                 await finish(key: key, delivery: delivery, outcome: .deadLettered(reason: DeadLetterReason.maxAttempts.rawValue, last: record))
@@ -219,6 +224,7 @@ public final class DeliveryLanes: Service, Sendable {
             if probeAt != nil, park(key: key, record: record, keyRejected: false) { return }
             scheduleRetry(key: key, delivery: delivery, record: record, keyRejected: false, wait: retryAfter ?? backoff(after: attempt))
         case .keyRejected:
+            recordFailure(record, retryAfter: nil)
             if record.status == 401 || record.status == 403 { metrics.keyRejections.increment() }
             logger.error("key refused (401/403) or endpoint redirected (3xx): deliveries paused until a probe succeeds", metadata: [
                 LogKey.status: .stringConvertible(record.status ?? 0),
@@ -240,6 +246,30 @@ public final class DeliveryLanes: Service, Sendable {
         case .open: "open"
         case .probing: "probing"
         }
+    }
+
+    /// How the lanes stand now: backlog, attempts under way, the circuit and its last failure.
+    public var snapshot: LaneSnapshot {
+        let (backlog, circuit) = state.withLock { ($0.backlog, $0.circuit) }
+        var snapshot = LaneSnapshot(
+            backlog: backlog, inFlight: attemptsUnderWay.load(ordering: .relaxed), circuit: "closed",
+            nextProbeAtMillis: nil, lastFailure: lastFailure.withLock { $0 }
+        )
+        switch circuit {
+        case .closed: break
+        case .open(let retryAt):
+            snapshot.circuit = "open"
+            snapshot.nextProbeAtMillis = retryAt
+        case .probing: snapshot.circuit = "probing"
+        }
+        return snapshot
+    }
+
+    private func recordFailure(_ record: DeliveryOutcome.Attempt, retryAfter: Duration?) {
+        let failure = LaneSnapshot.Failure(
+            status: record.status, errorMessage: record.errorMessage, retryAfter: retryAfter, atMillis: clock.nowMillis()
+        )
+        lastFailure.withLock { $0 = failure }
     }
 
     private func closeCircuit() {

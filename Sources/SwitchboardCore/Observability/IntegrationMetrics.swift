@@ -4,9 +4,11 @@ import Synchronization
 /// The metric objects of one integration, created once (labels are bounded: integration, reason, status class).
 public struct IntegrationMetrics: Sendable {
     /// Events received from sources.
-    public let received: Counter
+    public let received: WindowedCounter
     /// Events PolyAI accepted.
-    public let delivered: Counter
+    public let delivered: WindowedCounter
+    /// Received, delivered and dead-lettered in the last minutes (the status page).
+    public let window: OutcomeWindow
     /// Attempts that will be retried.
     public let retried: Counter
     /// Webhook requests refused by the integration's verification (bad signature and the like).
@@ -27,7 +29,8 @@ public struct IntegrationMetrics: Sendable {
     public let lastSuccess: Gauge
     /// Seconds until the integration's key expires (negative once expired).
     public let keyExpirySeconds: Gauge
-    private let deadLetters: [String: Counter]
+    private let deadLetters: [String: WindowedCounter]
+    private let otherDeadLetters: WindowedCounter
     private let statusClasses: [Counter]
     private let integration: String
 
@@ -46,8 +49,10 @@ public struct IntegrationMetrics: Sendable {
     private init(integration: String) {
         self.integration = integration
         let dimensions = [("integration", integration)]
-        received = Counter(label: "switchboard_events_received_total", dimensions: dimensions)
-        delivered = Counter(label: "switchboard_events_delivered_total", dimensions: dimensions)
+        let window = OutcomeWindow()
+        self.window = window
+        received = WindowedCounter(Counter(label: "switchboard_events_received_total", dimensions: dimensions), window: window, kind: .received)
+        delivered = WindowedCounter(Counter(label: "switchboard_events_delivered_total", dimensions: dimensions), window: window, kind: .delivered)
         retried = Counter(label: "switchboard_delivery_retries_total", dimensions: dimensions)
         keyRejections = Counter(label: "switchboard_key_rejections_total", dimensions: dimensions)
         webhookRejections = Counter(label: "switchboard_webhook_rejections_total", dimensions: dimensions)
@@ -58,22 +63,26 @@ public struct IntegrationMetrics: Sendable {
         circuitOpen = Gauge(label: "switchboard_circuit_open", dimensions: dimensions)
         lastSuccess = Gauge(label: "switchboard_key_last_success_timestamp_seconds", dimensions: dimensions)
         keyExpirySeconds = Gauge(label: "switchboard_key_expiry_seconds", dimensions: dimensions)
-        var deadLetters: [String: Counter] = [:]
+        var deadLetters: [String: WindowedCounter] = [:]
         for reason in DeadLetterReason.allCases {
-            deadLetters[reason.rawValue] = Counter(
-                label: "switchboard_events_dead_lettered_total",
-                dimensions: dimensions + [("reason", reason.rawValue)]
+            deadLetters[reason.rawValue] = WindowedCounter(
+                Counter(label: "switchboard_events_dead_lettered_total", dimensions: dimensions + [("reason", reason.rawValue)]),
+                window: window, kind: .deadLettered(reason.rawValue)
             )
         }
         self.deadLetters = deadLetters
+        otherDeadLetters = WindowedCounter(
+            Counter(label: "switchboard_events_dead_lettered_total", dimensions: dimensions + [("reason", "other")]),
+            window: window, kind: .deadLettered("other")
+        )
         statusClasses = ["network", "1xx", "2xx", "3xx", "4xx", "5xx"].map {
             Counter(label: "switchboard_responses_total", dimensions: dimensions + [("status_class", $0)])
         }
     }
 
     /// The dead-letter counter of `reason` (reasons outside the known set count as `other`).
-    public func deadLettered(reason: String) -> Counter {
-        deadLetters[reason] ?? Counter(label: "switchboard_events_dead_lettered_total", dimensions: [("integration", integration), ("reason", "other")])
+    public func deadLettered(reason: String) -> WindowedCounter {
+        deadLetters[reason] ?? otherDeadLetters
     }
 
     /// The response counter of a status class (0 = no response).

@@ -1,10 +1,13 @@
 /// What the admin listener reports, given by the bridge: readiness with its checks, gauges refreshed before a
-/// scrape, and the status page.
+/// scrape, the status page's data and its actions.
 public protocol AdminStatus: Sendable {
     /// Whether Switchboard is ready, with each check as JSON (`/readyz`).
     func report() -> (ready: Bool, json: String)
     /// Updates gauges read at scrape time (`/metrics`).
     func refreshGauges()
-    /// The status page for people (`/`).
-    func statusPage() -> String
+    /// What the status page shows, as JSON (`GET /-/status`).
+    func status() async -> String
+    /// Replays one dead letter now, as `switchboard dlq replay ID` does; answers an HTTP status and a JSON body
+    /// (`POST /-/dead-letters/{id}/replay`).
+    func replayDeadLetter(id: Int64) async -> (status: Int, json: String)
 }

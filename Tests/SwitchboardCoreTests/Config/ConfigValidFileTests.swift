@@ -55,7 +55,7 @@ struct ConfigValidFileTests {
         #expect(config.polyai.accountID == "ws-fd112d8f")
         #expect(config.polyai.position == ConfigPosition(file: ConfigFixture.file, line: 2, column: 3))
         #expect(config.listen == HostPort(host: "127.0.0.1", port: 8080))
-        #expect(config.admin == HostPort(host: "127.0.0.1", port: 9090))
+        #expect(config.admin.listen == HostPort(host: "127.0.0.1", port: 9090))
         #expect(config.journal.directory == "/srv/switchboard/switchboard-data")
         #expect(config.file == ConfigFixture.file)
 
@@ -113,7 +113,7 @@ struct ConfigValidFileTests {
         #expect(result.issues.isEmpty, "\(result.printed)")
         let config = try #require(result.config)
         #expect(config.listen == HostPort(host: "127.0.0.1", port: 8080))
-        #expect(config.admin == HostPort(host: "127.0.0.1", port: 9090))
+        #expect(config.admin.listen == HostPort(host: "127.0.0.1", port: 9090))
         #expect(config.journal == JournalConfig(
             directory: "/srv/switchboard/switchboard-data", capacity: 100_000, dedupWindow: .seconds(86_400)))
         #expect(config.webhook.maxBodyBytes == 1_048_576)
@@ -139,7 +139,7 @@ struct ConfigValidFileTests {
               endpoint: http://127.0.0.1:9300/
               account_id: ws-1
             listen: "[::1]:0"
-            admin: :9091
+            admin: { listen: ":9091", token: admin-token-1 }
             journal: { path: data/journal, capacity: 50000, dedup_window: 1h }
             webhook: { max_body: 512KiB }
             log: { format: json, level: debug }
@@ -177,7 +177,9 @@ struct ConfigValidFileTests {
         #expect(config.polyai.destination == .endpoint("http://127.0.0.1:9300/"))
         #expect(config.polyai.baseURL == "http://127.0.0.1:9300")
         #expect(config.listen == HostPort(host: "::1", port: 0))
-        #expect(config.admin == HostPort(host: "0.0.0.0", port: 9091))
+        #expect(config.admin.listen == HostPort(host: "0.0.0.0", port: 9091))
+        #expect(config.admin.token == "admin-token-1")
+        #expect(!"\(config.admin)".contains("admin-token-1"))
         #expect(config.journal == JournalConfig(
             directory: "/srv/switchboard/data/journal", capacity: 50_000, dedupWindow: .seconds(3600)))
         #expect(config.webhook.maxBodyBytes == 524_288)

@@ -1,0 +1,131 @@
+import Logging
+import Synchronization
+import SwitchboardCore
+import SwitchboardHTTP
+import SwitchboardKafka
+import SwitchboardStore
+
+/// Takes webhook requests into a Kafka topic (`webhook.journal: kafka`): the integration verifies and maps the
+/// request at intake, each External Event it becomes is produced as its own record (acks=all, idempotent), and the
+/// request is acknowledged only once the broker acknowledged every record. The consumer group delivers them, so
+/// any instance can deliver any webhook and a lost machine loses nothing it acknowledged.
+final class KafkaJournallingReceiver: WebhookReceiver {
+    let settings: WebhookConfig
+    private let routes: SwitchboardCore.Router
+    private let integrations: [String: any Integration]
+    private let producer: KafkaProducer
+    private let journal: Journal
+    private let clock: any DeliveryClock
+    private let logger: Logger
+    private let lastFailure = Mutex<String?>(nil)
+
+    init(
+        routes: SwitchboardCore.Router, settings: WebhookConfig, integrations: [String: any Integration],
+        producer: KafkaProducer, journal: Journal, clock: any DeliveryClock, logger: Logger
+    ) {
+        self.routes = routes
+        self.settings = settings
+        self.integrations = integrations
+        self.producer = producer
+        self.journal = journal
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Why the last request could not be produced (for `/readyz`); nil once a request was produced again.
+    var produceFailure: String? { lastFailure.withLock { $0 } }
+
+    func target(forPath path: String) -> SwitchboardCore.Router.Target? {
+        routes.webhook(path: path)
+    }
+
+    func refusal(for target: SwitchboardCore.Router.Target) -> WebhookReply? {
+        integrations[target.integration] == nil ? .error(500, "route has no integration") : nil
+    }
+
+    func receive(_ event: InboundEvent, target: SwitchboardCore.Router.Target) async -> WebhookReply {
+        guard let integration = integrations[target.integration] else { return .error(500, "route has no integration") }
+        if let reply = JournallingReceiver.rejection(of: event, by: integration, target: target, logger: logger) { return reply }
+        let metrics = IntegrationMetrics.named(target.integration)
+        metrics.received.increment()
+        let events: [ExternalEvent]
+        do {
+            events = try integration.map(event)
+        } catch {
+            // Accepted, but nothing can be delivered: the dead letter is the outcome (written before the answer).
+            metrics.deadLettered(reason: error.reason).increment()
+            logger.warning("event dead-lettered", metadata: [
+                LogKey.integration: .string(target.integration), LogKey.route: .string(target.route),
+                LogKey.outcome: .string(error.reason), LogKey.errorMessage: .string(error.message),
+            ])
+            do {
+                _ = try await journal.addDeadLetter(NewDeadLetter(
+                    integration: target.integration, route: target.route, reason: error.reason, attempts: 0, lastStatus: nil,
+                    errorMessage: error.message, correlationID: nil, eventID: nil, firstSeenMillis: event.receivedAtMillis,
+                    deadLetteredAtMillis: clock.nowMillis(), contentType: event.contentType,
+                    metadata: InboundEventCodec.encodeMetadata(event.storable(for: integration)), body: event.body
+                ))
+            } catch {
+                return .unavailable("dead letter store unavailable")
+            }
+            return Self.acknowledge(integration, event)
+        }
+        let delivery = integration.deliveryID(for: event)
+        let records = events.enumerated().map { index, external in
+            WebhookRecord(
+                event: external, route: target.route, integration: target.integration, receivedAtMillis: event.receivedAtMillis,
+                deliveryIdentity: delivery.map { "\(target.integration):\($0)#\(index)" }
+            )
+        }
+        if let failure = await produce(records) {
+            lastFailure.withLock { $0 = failure }
+            logger.warning("webhook not journalled: the broker did not acknowledge its records", metadata: [
+                LogKey.integration: .string(target.integration), LogKey.error: .string(failure),
+            ])
+            return .unavailable("journal topic unavailable")
+        }
+        if lastFailure.withLock({ $0 }) != nil { lastFailure.withLock { $0 = nil } }
+        return Self.acknowledge(integration, event)
+    }
+
+    /// The provider's expected reply, or `202`.
+    private static func acknowledge(_ integration: any Integration, _ event: InboundEvent) -> WebhookReply {
+        integration.acknowledgement(for: event) ?? .json(202, #"{"status":"accepted"}"#)
+    }
+
+    /// Produces every record and waits for the broker's acknowledgements, at most `ack_timeout`; the failure, if any.
+    private func produce(_ records: [WebhookRecord]) async -> String? {
+        let producer = self.producer
+        let topic = settings.topic
+        let timeout = settings.ackTimeout
+        return await withTaskGroup(of: String?.self) { group in
+            for record in records {
+                group.addTask {
+                    do {
+                        try await producer.send(topic: topic, key: record.key, value: record.event.body, headers: record.headers, timestampMillis: record.receivedAtMillis)
+                        return nil
+                    } catch {
+                        return "\(error)"
+                    }
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return "no acknowledgement from the broker within \(timeout)"
+            }
+            var acknowledged = 0
+            while let result = await group.next() {
+                if let failure = result {
+                    group.cancelAll()
+                    return failure
+                }
+                acknowledged += 1
+                if acknowledged == records.count {
+                    group.cancelAll()
+                    return nil
+                }
+            }
+            return nil
+        }
+    }
+}

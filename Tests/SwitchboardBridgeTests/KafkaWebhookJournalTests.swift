@@ -1,0 +1,83 @@
+import Foundation
+import Logging
+import Testing
+import SwitchboardCore
+import SwitchboardBridge
+import SwitchboardKafka
+
+@Suite("Webhooks journalled into Kafka (webhook.journal: kafka)")
+struct KafkaWebhookJournalTests {
+    /// A webhook route journalled into Kafka; without `bootstrap` the configuration has no `kafka:` block.
+    static func yaml(endpoint: String, bootstrap: String?, group: String = "webhooks") -> String {
+        """
+        polyai: { endpoint: \(endpoint), account_id: ws-test }
+        listen: 127.0.0.1:0
+        admin: 127.0.0.1:0
+        journal: { path: \(temporaryDirectory()) }
+        webhook: { journal: kafka, topic: switchboard.webhooks, ack_timeout: 1s }
+        \(bootstrap.map { "kafka: { brokers: [\($0)], group_id: \(group), options: { session.timeout.ms: \"6000\", auto.commit.interval.ms: \"200\" } }" } ?? "")
+        integrations:
+          bookings:
+            plugin: mapping
+            project_id: PROJECT-TEST
+            key: { env: TEST_KEY_BOOKINGS, agents: [PROJECT-TEST], permissions: [external_events] }
+            options: { event_id: { from: json, path: cid } }
+            retry: { max_attempts: 5, base: 50ms, cap: 200ms, deadline: 55m }
+        routes:
+          - from: { webhook: /hooks/bookings }
+            to: bookings
+        """
+    }
+
+    @Test("202 only once the broker acknowledged the record; brokers down → 503 with Retry-After; every accepted webhook delivered in order per conversation")
+    func acknowledgedByTheBroker() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1, logger: Logger(label: "test"))
+        defer { cluster.shutdown() }
+        try cluster.createTopic("switchboard.webhooks", partitions: 2)
+        let sink = ScriptedSink()
+        let base = try await sink.start()
+        defer { sink.stop() }
+        let bridge = try TestBridge(yaml: Self.yaml(endpoint: base, bootstrap: cluster.bootstrapServers), directory: temporaryDirectory())
+        let url = await bridge.webhookURL + "/hooks/bookings"
+        let json = [("Content-Type", "application/json")]
+
+        var accepted: [String] = []
+        for n in 0..<6 {
+            let body = #"{"cid":"conv-\#(n % 2)","n":\#(n)}"#
+            let reply = try await curl(url, body: body, headers: json)
+            #expect(reply.status == 202, "\(reply.body)")
+            if reply.status == 202 { accepted.append(body) }
+        }
+
+        try cluster.setAllBrokersDown()
+        let refused = try await curl(url, body: #"{"cid":"conv-0","n":100}"#, headers: json, extra: ["-D", "/dev/stderr"])
+        #expect(refused.status == 503, "a webhook was acknowledged while no broker could take it: \(refused.body)")
+        try cluster.setAllBrokersUp()
+
+        var after: CurlReply?
+        for _ in 0..<50 {
+            after = try await curl(url, body: #"{"cid":"conv-1","n":6}"#, headers: json)
+            if after?.status == 202 { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(after?.status == 202)
+        if after?.status == 202 { accepted.append(#"{"cid":"conv-1","n":6}"#) }
+
+        let expected = accepted
+        #expect(await waitUntil(seconds: 60) { Set(sink.accepted.map(\.bodyText)).isSuperset(of: expected) })
+        for conversation in ["conv-0", "conv-1"] {
+            var order: [String] = []
+            for body in sink.accepted.map(\.bodyText) where body.contains(conversation) && !order.contains(body) { order.append(body) }
+            #expect(order == accepted.filter { $0.contains(conversation) }, "\(conversation) out of order: \(order)")
+        }
+        await bridge.stop()
+    }
+
+    @Test("journal: kafka without a kafka block is refused by the configuration")
+    func needsKafkaSettings() {
+        let yaml = Self.yaml(endpoint: "http://127.0.0.1:9", bootstrap: nil)
+        let loaded = ConfigLoader.load(yaml: yaml, file: "/tmp/switchboard.yaml", environment: ["TEST_KEY_BOOKINGS": "sk-x"])
+        #expect(loaded.config == nil)
+        #expect(loaded.issues.contains { "\($0)".contains("webhook.journal: kafka needs a kafka block") }, "\(loaded.issues)")
+    }
+}
