@@ -16,7 +16,7 @@ enum ConfigTarget {
         "STRIPE_WEBHOOK_SECRET": "whsec_example", "HUBSPOT_CLIENT_SECRET": "hs-example", "TWILIO_AUTH_TOKEN": "tw-example",
         "ZENDESK_WEBHOOK_SECRET": "zd-example", "CRM_WEBHOOK_SECRET": "crm-example",
         "POLYAI_KEY_PAYMENTS": "k1", "POLYAI_KEY_CRM": "k2", "POLYAI_KEY_SMS_STATUS": "k3", "POLYAI_KEY_SMS_REPLIES": "k4",
-        "POLYAI_KEY_SALESFORCE": "k5", "POLYAI_KEY_SUPPORT": "k6", "POLYAI_KEY": "k7", "K": "polyai-key",
+        "POLYAI_KEY_SALESFORCE": "k5", "POLYAI_KEY_SUPPORT": "k6", "POLYAI_KEY": "k7", "K": "polyai-key", "ADMIN_TOKEN": "admin-example",
         "EMPTY": "", "SPACED": "two words",
     ]) { first, _ in first }
 

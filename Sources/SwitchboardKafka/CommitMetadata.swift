@@ -5,8 +5,7 @@ import Foundation
 ///
 /// The committed offset itself is the lowest offset without an outcome; everything delivered past it would be
 /// posted again by the next owner without this. Encoded compactly as base64 text:
-/// a version byte (1), the cluster id (length-prefixed), the committed offset it extends, the committed offset
-/// before it (plus one: zero when there was none), then either runs
+/// a version byte (1), the cluster id (length-prefixed), the committed offset it extends, then either runs
 /// (gap and length per run) or a bitmap, whichever is shorter; integers are unsigned LEB128 varints.
 /// A decoder meeting an unknown version, a different cluster or a different committed offset ignores the metadata:
 /// the events are posted again, never skipped wrongly.
@@ -18,17 +17,13 @@ public struct CommitMetadata: Sendable, Equatable {
     public var clusterID: String
     /// The committed offset the metadata extends (the next offset to read).
     public var base: Int64
-    /// The partition's committed offset when this commit was made (-1 when it had none): deliveries recorded
-    /// locally against it, after this commit was built, are still trusted.
-    public var previous: Int64
     /// Delivered offsets, ascending and disjoint, each above `base`.
     public private(set) var delivered: [ClosedRange<Int64>]
 
     /// Metadata for `delivered` (any order, overlaps merged; offsets at or below `base` dropped).
-    public init(clusterID: String, base: Int64, previous: Int64 = -1, delivered: [ClosedRange<Int64>]) {
+    public init(clusterID: String, base: Int64, delivered: [ClosedRange<Int64>]) {
         self.clusterID = clusterID
         self.base = base
-        self.previous = previous
         self.delivered = Self.normalized(delivered, above: base)
     }
 
@@ -59,7 +54,6 @@ public struct CommitMetadata: Sendable, Equatable {
         Self.appendVarint(UInt64(cluster.count), to: &header)
         header += cluster
         Self.appendVarint(UInt64(max(base, 0)), to: &header)
-        Self.appendVarint(UInt64(max(previous, -1) + 1), to: &header)
         guard header.count + 2 <= budget else { return nil }
 
         // Runs, as many as fit.
@@ -110,7 +104,6 @@ public struct CommitMetadata: Sendable, Equatable {
               let clusterLength = reader.varint(), clusterLength <= 255,
               let cluster = reader.bytes(Int(clusterLength)),
               let base = reader.varint().flatMap({ Int64(exactly: $0) }),
-              let previousPlusOne = reader.varint().flatMap({ Int64(exactly: $0) }),
               let form = reader.byte()
         else { return nil }
         var ranges: [ClosedRange<Int64>] = []
@@ -150,7 +143,6 @@ public struct CommitMetadata: Sendable, Equatable {
         guard reader.remaining == 0 else { return nil }
         self.clusterID = String(decoding: cluster, as: UTF8.self)
         self.base = base
-        self.previous = previousPlusOne - 1
         self.delivered = ranges
     }
 

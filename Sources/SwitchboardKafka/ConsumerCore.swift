@@ -114,8 +114,7 @@ final class ConsumerCore: Sendable {
         let limit = configuration.commitMetadataMaxBytes
         let entries = points.map { point in
             (point.topicPartition, point.offset,
-             CommitMetadata(clusterID: cluster, base: point.offset, previous: point.previous ?? Self.nothingCommitted, delivered: point.delivered)
-                .encoded(maxBytes: limit))
+             CommitMetadata(clusterID: cluster, base: point.offset, delivered: point.delivered).encoded(maxBytes: limit))
         }
         if let error = handle.commit(entries, async: async) { return error }
         if !async { committed(points.map { ($0.topicPartition, $0.offset) }) }
@@ -164,19 +163,15 @@ final class ConsumerCore: Sendable {
             // Without a committed offset, records made before the first commit extend "nothing committed" (-1).
             let base = offset ?? Self.nothingCommitted
             var delivered: [ClosedRange<Int64>] = []
-            // Local records made against this commit, or against the one before it while it was under way.
-            var bases: Set<Int64> = [base]
             if let offset, let text = committed[partition]?.metadata {
                 if let metadata = CommitMetadata(decoding: text), metadata.clusterID == cluster, metadata.base == offset {
                     delivered = metadata.delivered
-                    if metadata.previous <= offset { bases.insert(metadata.previous) }
                 } else {
                     ignored.append(partition.description)
                 }
             }
-            if let lookup {
-                for base in bases { delivered += lookup(partition, cluster, base).filter { $0 >= (offset ?? 0) }.map { $0...$0 } }
-            }
+            // Records this host made against this committed offset or an earlier one of this cluster, at or above it.
+            if let lookup { delivered += lookup(partition, cluster, base).map { $0...$0 } }
             let inherited = CommitMetadata(clusterID: cluster, base: base, delivered: delivered)
             inheritedCount += inherited.count
             starts[partition] = ConsumerState.Start(committed: offset, inherited: inherited.delivered.isEmpty ? nil : inherited)

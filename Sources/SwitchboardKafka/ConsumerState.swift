@@ -33,8 +33,6 @@ struct ConsumerState: Sendable {
         var topicPartition: KafkaTopicPartition
         var offset: Int64
         var delivered: [ClosedRange<Int64>]
-        /// The committed offset acknowledged when the point was made.
-        var previous: Int64?
     }
 
     /// What the poll thread does with a freshly polled message.
@@ -239,7 +237,7 @@ struct ConsumerState: Sendable {
             }
             partition.changedSinceCommit = false
             partitions[topicPartition] = partition
-            points.append(CommitPoint(topicPartition: topicPartition, offset: offset, delivered: delivered, previous: partition.commitBase))
+            points.append(CommitPoint(topicPartition: topicPartition, offset: offset, delivered: delivered))
         }
         return points
     }

@@ -20,8 +20,9 @@ extension Journal {
         _ = try await write(.recordKafkaDelivered(records))
     }
 
-    /// The offsets of a partition recorded as delivered for this cluster and committed offset (read once per
-    /// assignment, never per message).
+    /// The offsets of a partition at or above its committed offset recorded as delivered for this cluster against
+    /// that committed offset or an earlier one (a record outlives the commits made while it was being written). Read
+    /// once per assignment, never per message.
     public func kafkaDeliveredOffsets(topic: String, partition: Int32, clusterID: String, committed: Int64) throws(StoreError) -> [Int64] {
         try read { session throws(StoreError) in
             try session.kafkaDeliveredOffsets(topic: topic, partition: partition, clusterID: clusterID, committed: committed)

@@ -45,7 +45,7 @@ final class ReaderSession {
         kafkaDelivered = try connection.prepare(
             """
             SELECT offset FROM kafka_delivered \
-            WHERE topic = ? AND partition = ? AND cluster = ? AND committed = ? AND offset >= ? ORDER BY offset
+            WHERE topic = ? AND partition = ? AND cluster = ? AND committed <= ? AND offset >= ? ORDER BY offset
             """,
             action: action
         )

@@ -4,10 +4,10 @@ import Testing
 
 @Suite("Commit metadata: the offsets delivered past the committed one")
 struct CommitMetadataTests {
-    @Test("runs and bitmaps round-trip, with the cluster id, the base and the commit before it")
+    @Test("runs and bitmaps round-trip, with the cluster id and the base")
     func roundTrip() throws {
-        let sparse = CommitMetadata(clusterID: "cluster-1", base: 100, previous: 40, delivered: [102...102, 110...400, 9_000...9_001])
-        let dense = CommitMetadata(clusterID: "cluster-1", base: 100, previous: -1, delivered: [101...101, 103...103, 105...105, 107...107])
+        let sparse = CommitMetadata(clusterID: "cluster-1", base: 100, delivered: [102...102, 110...400, 9_000...9_001])
+        let dense = CommitMetadata(clusterID: "cluster-1", base: 100, delivered: [101...101, 103...103, 105...105, 107...107])
         for metadata in [sparse, dense] {
             let text = try #require(metadata.encoded(maxBytes: 4000))
             #expect(CommitMetadata(decoding: text) == metadata)

@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Journal: Kafka deliveries above the committed offset, and the schema migration")
 struct JournalKafkaDeliveredTests {
-    @Test("records are found only for their cluster and committed offset, at or above it, and forgotten as commits pass them")
+    @Test("records are found only for their cluster, made against this committed offset or an earlier one, at or above it, and forgotten as commits pass them")
     func recordFindForget() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -20,6 +20,8 @@ struct JournalKafkaDeliveredTests {
         ])
         #expect(try journal.kafkaDeliveredOffsets(topic: "orders", partition: 1, clusterID: "c1", committed: 10) == [11, 12])
         #expect(try journal.kafkaDeliveredOffsets(topic: "orders", partition: 1, clusterID: "c1", committed: 20) == [30])
+        #expect(try journal.kafkaDeliveredOffsets(topic: "orders", partition: 1, clusterID: "c1", committed: 12) == [12])
+        #expect(try journal.kafkaDeliveredOffsets(topic: "orders", partition: 1, clusterID: "c1", committed: 5).isEmpty, "records made against a later commit")
         #expect(try journal.kafkaDeliveredOffsets(topic: "orders", partition: 1, clusterID: "other", committed: 10).isEmpty)
         #expect(try journal.kafkaDeliveredOffsets(topic: "orders", partition: 2, clusterID: "c1", committed: 10) == [15])
 
