@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Switchboard builds and tests against (only what is missing).
+# Installs the Debian packages Switchboard builds against (only what is missing); with --tests also what the test
+# suite needs besides (chromium: the status page test loads the admin page in headless Chromium).
 set -euo pipefail
 
-# chromium: the status page test loads the admin page in headless Chromium.
-packages=(librdkafka-dev libcurl4-openssl-dev libyaml-dev libsqlite3-dev libxml2-dev pkg-config kcat curl openssl chromium)
+packages=(librdkafka-dev libcurl4-openssl-dev libyaml-dev libsqlite3-dev libxml2-dev pkg-config kcat curl openssl)
+if [[ "${1:-}" == "--tests" ]]; then packages+=(chromium); fi
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

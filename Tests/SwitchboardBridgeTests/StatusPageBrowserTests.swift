@@ -179,6 +179,37 @@ struct StatusPageBrowserTests {
         await bridge.stop()
     }
 
+    @Test("the status JSON carries the circuit's last error with its Retry-After, and the dead letter's reason")
+    func lastErrorAndRetryAfter() async throws {
+        let sink = ScriptedSink()
+        let base = try await sink.start()
+        defer { sink.stop() }
+        sink.script("EVT-BUSY", [.init(status: 503, headers: [Header("Retry-After", "7")], body: #"{"error_message":"busy"}"#)])
+        let yaml = Self.yaml(endpoint: base, journal: temporaryDirectory(), integration: "status_circuit")
+            .replacingOccurrences(of: "max_attempts: 3", with: "max_attempts: 1")
+        let bridge = try TestBridge(yaml: yaml, directory: temporaryDirectory())
+        #expect(try await httpRequest(bridge.client, await bridge.webhookURL + "/hooks/status", body: #"{"cid":"EVT-BUSY"}"#).status == 202)
+        #expect(await waitUntil(seconds: 20) { (try? bridge.bridge.journal.deadLetterCount()) == 1 })
+        let reply = try await httpRequest(bridge.client, await bridge.adminURL + "/-/status", method: "GET", headers: [])
+        #expect(reply.status == 200)
+        #expect(reply.header("content-type") == "application/json")
+        let status = try #require(try JSONSerialization.jsonObject(with: Data(reply.body)) as? [String: Any])
+        let integrations = try #require(status["integrations"] as? [[String: Any]])
+        let integration = try #require(integrations.first { $0["name"] as? String == "status_circuit" })
+        #expect(integration["dead_lettered_5m"] as? [String: Int] == ["max_attempts": 1])
+        #expect(integration["received_5m"] as? Int == 1)
+        let circuit = try #require(integration["circuit"] as? [String: Any])
+        #expect(circuit["state"] as? String == "closed")
+        let failure = try #require(circuit["last_error"] as? [String: Any])
+        #expect(failure["status"] as? Int == 503)
+        #expect(failure["message"] as? String == "busy")
+        #expect(failure["retry_after_seconds"] as? Double == 7)
+        let letters = try #require(status["dead_letters"] as? [[String: Any]])
+        #expect(letters.first?["reason"] as? String == "max_attempts")
+        #expect(letters.first?["error_message"] as? String == "busy")
+        await bridge.stop()
+    }
+
     /// The CSRF token in the page's `<meta name="csrf-token">`.
     static func csrfToken(in page: String) -> String? {
         guard let start = page.range(of: #"<meta name="csrf-token" content=""#),

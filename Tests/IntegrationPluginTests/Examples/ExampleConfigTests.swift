@@ -20,7 +20,7 @@ struct ExampleConfigTests {
     static let environment = [
         "STRIPE_WEBHOOK_SECRET": "whsec_example", "HUBSPOT_CLIENT_SECRET": "hs-example", "TWILIO_AUTH_TOKEN": "tw-example",
         "ZENDESK_WEBHOOK_SECRET": "zd-example", "POLYAI_KEY_PAYMENTS": "k1", "POLYAI_KEY_CRM": "k2", "POLYAI_KEY_SMS_STATUS": "k3",
-        "POLYAI_KEY_SMS_REPLIES": "k4", "POLYAI_KEY_SALESFORCE": "k5", "POLYAI_KEY_SUPPORT": "k6",
+        "POLYAI_KEY_SMS_REPLIES": "k4", "POLYAI_KEY_SALESFORCE": "k5", "POLYAI_KEY_SUPPORT": "k6", "ADMIN_TOKEN": "admin-example",
     ]
 
     @Test("each plugin example loads without errors and builds its integrations", arguments: ["stripe", "hubspot", "twilio", "salesforce", "zendesk"])

@@ -47,6 +47,8 @@ enum HeadlessChromium {
                     let timedOut = process.isRunning
                     // setsid made the browser the leader of its own process group: end every process of it.
                     kill(-process.processIdentifier, SIGKILL)
+                    let gone = ContinuousClock.now + .seconds(10)
+                    while kill(-process.processIdentifier, 0) == 0, ContinuousClock.now < gone { usleep(10_000) }
                     let termination = process.waitUntilExit()
                     if timedOut { throw TestFailure("chromium did not finish loading \(url) within 90 s") }
                     return (termination, process.standardOutput, process.standardError)
