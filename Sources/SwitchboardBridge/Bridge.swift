@@ -107,7 +107,8 @@ public final class Bridge: Sendable {
             configFile: config.file, listener: webhook.port, journal: journal, lanes: lanes, kafka: kafka,
             keyExpiries: expiries, routes: config.routes,
             replay: DeadLetterReplay(journal: journal, integrations: integrations, destinations: destinations, transport: transport, clock: clock),
-            clock: clock, registry: registry, journalWriteError: { pipeline.journalWriteError }
+            clock: clock, registry: registry, journalWriteError: { pipeline.journalWriteError },
+            webhookJournalError: { (receiver as? KafkaJournallingReceiver)?.produceFailure }
         )
         readiness.refreshGauges()
         let admin = AdminServer(

@@ -19,6 +19,9 @@ public struct Readiness: AdminStatus {
     let clock: any DeliveryClock
     /// Why outcomes cannot be recorded right now, if they cannot (a full disk, an I/O error).
     let journalWriteError: @Sendable () -> String?
+    /// Why the last webhook could not be produced to `webhook.topic` (`webhook.journal: kafka`), if it could not.
+    /// Shown as detail only: the instance stays ready, so providers keep retrying it and a success clears it.
+    let webhookJournalError: @Sendable () -> String?
     private let journalDepth: Prometheus.Gauge
     private let kafkaLag: Prometheus.Gauge
     private let registry: PrometheusCollectorRegistry
@@ -28,13 +31,15 @@ public struct Readiness: AdminStatus {
         configFile: String, listener: ListeningPort, journal: Journal, lanes: [String: DeliveryLanes],
         kafka: KafkaSource? = nil, keyExpiries: [String: Date] = [:], routes: [RouteConfig] = [], replay: DeadLetterReplay? = nil,
         clock: any DeliveryClock = SystemDeliveryClock(), registry: PrometheusCollectorRegistry,
-        journalWriteError: @escaping @Sendable () -> String? = { nil }
+        journalWriteError: @escaping @Sendable () -> String? = { nil },
+        webhookJournalError: @escaping @Sendable () -> String? = { nil }
     ) {
         self.routes = routes
         self.replay = replay
         self.clock = clock
         self.kafka = kafka
         self.journalWriteError = journalWriteError
+        self.webhookJournalError = webhookJournalError
         self.kafkaLag = registry.makeGauge(name: "switchboard_kafka_consumer_lag")
         self.registry = registry
         self.keyExpiries = keyExpiries
@@ -54,7 +59,7 @@ public struct Readiness: AdminStatus {
         let circuits = lanes.keys.sorted().map { #""\#($0)":"\#(lanes[$0]!.circuitState)""# }.joined(separator: ",")
         // Integrations whose open circuit holds events (their Kafka topics are paused), with how many wait.
         let held = lanes.keys.sorted().filter { lanes[$0]!.isHeldByCircuit }.map { #""\#($0)":\#(lanes[$0]!.backlog)"# }.joined(separator: ",")
-        let json = #"{"ready":\#(ready),"checks":{"config":"loaded","webhook_listener":"\#(listening ? "listening" : "not listening")","journal":"\#(journalOK ? "writable" : "not writable")"\#(writeError.map { #","journal_error":""# + TextEscaping.json($0) + #"""# } ?? "")},"circuits":{\#(circuits)},"held_by_circuit":{\#(held)}\#(kafka?.deadLetterFallback.map { #","dead_letter_fallback":""# + TextEscaping.json($0) + #"""# } ?? "")}"# + "\n"
+        let json = #"{"ready":\#(ready),"checks":{"config":"loaded","webhook_listener":"\#(listening ? "listening" : "not listening")","journal":"\#(journalOK ? "writable" : "not writable")"\#(writeError.map { #","journal_error":""# + TextEscaping.json($0) + #"""# } ?? "")},"circuits":{\#(circuits)},"held_by_circuit":{\#(held)}\#(webhookJournalError().map { #","webhook_journal_error":""# + TextEscaping.json($0) + #"""# } ?? "")\#(kafka?.deadLetterFallback.map { #","dead_letter_fallback":""# + TextEscaping.json($0) + #"""# } ?? "")}"# + "\n"
         return (ready, json)
     }
 

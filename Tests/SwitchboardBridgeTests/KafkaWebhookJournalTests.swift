@@ -52,6 +52,8 @@ struct KafkaWebhookJournalTests {
         try cluster.setAllBrokersDown()
         let refused = try await curl(url, body: #"{"cid":"conv-0","n":100}"#, headers: json, extra: ["-D", "/dev/stderr"])
         #expect(refused.status == 503, "a webhook was acknowledged while no broker could take it: \(refused.body)")
+        let readiness = try await httpRequest(bridge.client, await bridge.adminURL + "/readyz", method: "GET")
+        #expect(String(decoding: readiness.body, as: UTF8.self).contains("webhook_journal_error"), "/readyz does not show the failure")
         try cluster.setAllBrokersUp()
 
         var after: CurlReply?
