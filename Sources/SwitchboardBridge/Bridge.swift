@@ -26,6 +26,8 @@ public final class Bridge: Sendable {
     public let lanes: [String: DeliveryLanes]
     /// The Kafka consumer of the routed topics, when `kafka:` is configured and a route reads a topic.
     public let kafka: KafkaSource?
+    /// Where `switchboard tap` (`GET /-/tap`) watches events pass.
+    public let tap: EventTap
     private let pipeline: WebhookPipeline
     private let logger: Logger
 
@@ -43,8 +45,9 @@ public final class Bridge: Sendable {
             directory: config.journal.directory, capacity: config.journal.capacity, limits: StoreLimits(config.journal),
             nowMillis: { clock.nowMillis() }, logger: logger
         )
+        let tap = EventTap()
         let pipeline = WebhookPipeline(
-            integrations: integrations, journal: journal, dedupWindow: config.journal.dedupWindow, clock: clock, logger: logger
+            integrations: integrations, journal: journal, dedupWindow: config.journal.dedupWindow, clock: clock, tap: tap, logger: logger
         )
         let dispatch = OutcomeDispatch(pipeline: pipeline)
         var lanes: [String: DeliveryLanes] = [:]
@@ -69,6 +72,7 @@ public final class Bridge: Sendable {
                 transport: transport,
                 clock: clock,
                 logger: logger,
+                tap: tap,
                 onOutcome: { delivery, outcome in await dispatch.record(delivery, outcome, integration: name) }
             )
         }
@@ -77,7 +81,7 @@ public final class Bridge: Sendable {
         let readsKafka = config.routes.contains(where: { if case .kafka = $0.source { true } else { false } })
         if let settings = config.kafka, readsKafka || config.webhook.journal == .kafka {
             kafka = try KafkaSource(
-                config: config, kafka: settings, integrations: integrations, lanes: lanes, journal: journal, clock: clock, logger: logger
+                config: config, kafka: settings, integrations: integrations, lanes: lanes, journal: journal, clock: clock, tap: tap, logger: logger
             )
             dispatch.kafka.withLock { $0 = kafka }
         }
@@ -88,7 +92,7 @@ public final class Bridge: Sendable {
             receiver = KafkaJournallingReceiver(
                 routes: routes, settings: config.webhook, integrations: integrations,
                 producer: try Self.webhookProducer(settings, webhook: config.webhook, logger: logger),
-                journal: journal, clock: clock, logger: logger
+                journal: journal, clock: clock, tap: tap, logger: logger
             )
         } else {
             receiver = JournallingReceiver(routes: routes, settings: config.webhook, pipeline: pipeline, journal: journal, logger: logger)
@@ -112,10 +116,12 @@ public final class Bridge: Sendable {
         )
         readiness.refreshGauges()
         let admin = AdminServer(
-            host: config.admin.host, port: config.admin.port, token: config.admin.token, registry: registry, readiness: readiness, logger: logger
+            host: config.admin.host, port: config.admin.port, token: config.admin.token, registry: registry, readiness: readiness, tap: tap,
+            logger: logger
         )
 
         self.journal = journal
+        self.tap = tap
         self.lanes = lanes
         self.kafka = kafka
         self.pipeline = pipeline

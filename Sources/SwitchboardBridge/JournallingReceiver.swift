@@ -62,6 +62,7 @@ struct JournallingReceiver: WebhookReceiver {
         }
         if let identity { pipeline.journalled(identity) }
         metrics.received.increment()
+        pipeline.tap.publish(EventTap.Entry(atMillis: event.receivedAtMillis, integration: target.integration, route: target.route, stage: .received, body: event.body))
         await pipeline.process(entryID: entryID, event: event, integration: target.integration, identity: identity)
         return Self.acknowledge(integration, event, entry: entryID)
     }

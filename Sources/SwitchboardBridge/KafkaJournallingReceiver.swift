@@ -18,11 +18,13 @@ final class KafkaJournallingReceiver: WebhookReceiver {
     private let clock: any DeliveryClock
     private let logger: Logger
     private let lastFailure = Mutex<String?>(nil)
+    private let tap: EventTap
 
     init(
         routes: SwitchboardCore.Router, settings: WebhookConfig, integrations: [String: any Integration],
-        producer: KafkaProducer, journal: Journal, clock: any DeliveryClock, logger: Logger
+        producer: KafkaProducer, journal: Journal, clock: any DeliveryClock, tap: EventTap = EventTap(), logger: Logger
     ) {
+        self.tap = tap
         self.routes = routes
         self.settings = settings
         self.integrations = integrations
@@ -48,12 +50,14 @@ final class KafkaJournallingReceiver: WebhookReceiver {
         if let reply = JournallingReceiver.rejection(of: event, by: integration, target: target, logger: logger) { return reply }
         let metrics = IntegrationMetrics.named(target.integration)
         metrics.received.increment()
+        tap.publish(EventTap.Entry(atMillis: event.receivedAtMillis, integration: target.integration, route: target.route, stage: .received, body: event.body))
         let events: [ExternalEvent]
         do {
             events = try integration.map(event)
         } catch {
             // Accepted, but nothing can be delivered: the dead letter is the outcome (written before the answer).
             metrics.deadLettered(reason: error.reason).increment()
+            tap.publish(EventTap.Entry(atMillis: clock.nowMillis(), integration: target.integration, route: target.route, stage: .deadLettered(reason: error.reason, message: error.message)))
             logger.warning("event dead-lettered", metadata: [
                 LogKey.integration: .string(target.integration), LogKey.route: .string(target.route),
                 LogKey.outcome: .string(error.reason), LogKey.errorMessage: .string(error.message),
@@ -71,6 +75,7 @@ final class KafkaJournallingReceiver: WebhookReceiver {
             return Self.acknowledge(integration, event)
         }
         let delivery = integration.deliveryID(for: event)
+        for external in events { tap.publish(EventTap.Entry(atMillis: clock.nowMillis(), integration: target.integration, route: target.route, eventID: external.eventID, stage: .mapped(events: events.count), body: external.body)) }
         let records = events.enumerated().map { index, external in
             WebhookRecord(
                 event: external, route: target.route, integration: target.integration, receivedAtMillis: event.receivedAtMillis,

@@ -46,6 +46,7 @@ public final class KafkaSource: Service, Sendable {
     /// How long a graceful stop may wait for attempts under way before the last commit: what the process's
     /// `shutdown_timeout` leaves, less a second for the lanes and the close.
     private let stopBudget: Duration
+    private let tap: EventTap
 
     /// Builds the consumer (and the dead-letter producer when `kafka.dead_letter_topic` is set); a bad librdkafka
     /// option is an error naming the key.
@@ -56,8 +57,10 @@ public final class KafkaSource: Service, Sendable {
         lanes: [String: DeliveryLanes],
         journal: Journal,
         clock: any DeliveryClock,
+        tap: EventTap = EventTap(),
         logger: Logger
     ) throws(KafkaError) {
+        self.tap = tap
         self.router = SwitchboardCore.Router(routes: config.routes)
         var routesByIntegration: [String: [String]] = [:]
         for route in config.routes {
@@ -184,6 +187,7 @@ public final class KafkaSource: Service, Sendable {
         var routed = event
         routed.route = target.route
         IntegrationMetrics.named(target.integration).received.increment()
+        tap.publish(EventTap.Entry(atMillis: routed.receivedAtMillis, integration: target.integration, route: target.route, stage: .received, body: message.value))
         guard let integration = integrations[target.integration], let lanes = lanes[target.integration] else {
             deadLetterNow(message, integration: target.integration, route: target.route, reason: "no_integration", errorMessage: "integration '\(target.integration)' is not configured")
             return
@@ -193,6 +197,7 @@ public final class KafkaSource: Service, Sendable {
             events = try Self.externalEvents(of: routed, mappedBy: integration, orderedByMessageKey: orderByMessageKey.contains(target.integration))
         } catch {
             IntegrationMetrics.named(target.integration).deadLettered(reason: error.reason).increment()
+            tap.publish(EventTap.Entry(atMillis: clock.nowMillis(), integration: target.integration, route: target.route, stage: .deadLettered(reason: error.reason, message: error.message)))
             deadLetterNow(message, integration: target.integration, route: target.route, reason: error.reason, errorMessage: error.message)
             return
         }
@@ -203,6 +208,7 @@ public final class KafkaSource: Service, Sendable {
         let ticket = nextTicket.add(1, ordering: .relaxed).newValue
         open.withLock { $0[ticket] = OpenMessage(message: message, integration: target.integration, route: target.route, remaining: events.count) }
         for external in events {
+            tap.publish(EventTap.Entry(atMillis: clock.nowMillis(), integration: target.integration, route: target.route, eventID: external.eventID, stage: .mapped(events: events.count), body: external.body))
             lanes.submit(Delivery(
                 event: external, route: target.route, firstSeenMillis: routed.receivedAtMillis,
                 source: .kafka(message: ticket, topic: message.topic, partition: message.partition)

@@ -29,9 +29,12 @@ public final class WebhookPipeline: Sendable {
     private let failingWrite = Mutex<String?>(nil)
     /// Set while the bridge closes: a failing outcome recording stops retrying (its entry stays journalled).
     private let closing = Atomic<Bool>(false)
+    /// Where `switchboard tap` watches events pass.
+    let tap: EventTap
 
     /// Makes a pipeline; lanes are attached once built (they report outcomes back here).
-    public init(integrations: [String: any Integration], journal: Journal, dedupWindow: Duration = .seconds(86_400), clock: any DeliveryClock, logger: Logger) {
+    public init(integrations: [String: any Integration], journal: Journal, dedupWindow: Duration = .seconds(86_400), clock: any DeliveryClock, tap: EventTap = EventTap(), logger: Logger) {
+        self.tap = tap
         self.integrations = integrations
         self.journal = journal
         self.dedupWindow = dedupWindow
@@ -119,16 +122,19 @@ public final class WebhookPipeline: Sendable {
                 LogKey.outcome: .string(error.reason), LogKey.errorMessage: .string(error.message),
             ])
             IntegrationMetrics.named(name).deadLettered(reason: error.reason).increment()
+            tap.publish(EventTap.Entry(atMillis: clock.nowMillis(), integration: name, route: event.route, stage: .deadLettered(reason: error.reason, message: error.message)))
             await complete(entryID: entryID, deadLetters: [deadLetter(for: event, integration: name, reason: error.reason, message: error.message)], identity: identity)
             return
         }
         if events.isEmpty {
             logger.info("event mapped to no external events", metadata: [LogKey.integration: .string(name), LogKey.route: .string(event.route)])
+            tap.publish(EventTap.Entry(atMillis: clock.nowMillis(), integration: name, route: event.route, stage: .mapped(events: 0)))
             await complete(entryID: entryID, deadLetters: [], identity: identity)
             return
         }
         open.withLock { $0[ticket] = OpenEntry(remaining: events.count, identity: identity) }
         for external in events {
+            tap.publish(EventTap.Entry(atMillis: clock.nowMillis(), integration: name, route: event.route, eventID: external.eventID, stage: .mapped(events: events.count), body: external.body))
             lanes.submit(Delivery(event: external, route: event.route, firstSeenMillis: event.receivedAtMillis, source: .journal(entry: ticket)))
         }
     }

@@ -73,35 +73,41 @@ struct ConsumerState: Sendable {
     }
 
     /// Whether a partition is within both bounds with room to spare (half of each): it may fetch again.
-    private func hasRoom(_ partition: Partition) -> Bool {
+    private static func hasRoom(_ partition: Partition, maxPending: Int, maxUncommitted: Int64) -> Bool {
         partition.watermark.pending * 2 < maxPending && partition.watermark.uncommittedSpan * 2 < maxUncommitted
     }
 
     /// Whether a partition reached a bound: too many messages without an outcome, or too far past its commit.
-    private func isFull(_ partition: Partition) -> Bool {
+    private static func isFull(_ partition: Partition, maxPending: Int, maxUncommitted: Int64) -> Bool {
         partition.watermark.pending >= maxPending || partition.watermark.uncommittedSpan >= maxUncommitted
+    }
+
+    /// Runs `body` on a tracked partition in place: its watermark is never copied (a copy of its deque on every
+    /// message made each hand-out and outcome cost as much as the messages in flight). Nil when not tracked.
+    private mutating func update<Result>(_ topicPartition: KafkaTopicPartition, _ body: (inout Partition) -> Result) -> Result? {
+        guard partitions[topicPartition] != nil else { return nil }
+        return body(&partitions[topicPartition]!)
     }
 
     /// Decides whether a polled message is handed out, and records it when it is.
     mutating func handOut(_ topicPartition: KafkaTopicPartition, offset: Int64) -> HandOut {
-        guard lifecycle == .running,
-              var partition = partitions[topicPartition],
-              !partition.revoking
-        else { return .skip }
-        partition.watermark.handedOut(offset)
-        if partition.inherited?.contains(offset) == true {
-            partition.watermark.done(offset)
-            partition.changedSinceCommit = true
-            partitions[topicPartition] = partition
-            return .alreadyDelivered
-        }
-        var action = HandOut.deliver
-        if !partition.paused, isFull(partition) || heldTopics.contains(topicPartition.topic) {
-            partition.paused = true
-            action = .deliverAndPause
-        }
-        partitions[topicPartition] = partition
-        return action
+        guard lifecycle == .running else { return .skip }
+        let held = heldTopics.contains(topicPartition.topic)
+        let (maxPending, maxUncommitted) = (self.maxPending, self.maxUncommitted)
+        return update(topicPartition) { partition -> HandOut in
+            guard !partition.revoking else { return .skip }
+            partition.watermark.handedOut(offset)
+            if partition.inherited?.contains(offset) == true {
+                partition.watermark.done(offset)
+                partition.changedSinceCommit = true
+                return .alreadyDelivered
+            }
+            if !partition.paused, held || Self.isFull(partition, maxPending: maxPending, maxUncommitted: maxUncommitted) {
+                partition.paused = true
+                return .deliverAndPause
+            }
+            return .deliver
+        } ?? .skip
     }
 
     /// The assignment generation of a partition held now.
@@ -112,23 +118,26 @@ struct ConsumerState: Sendable {
     /// Records an outcome; nil when the partition is no longer ours (revoked), the outcome belongs to an earlier
     /// assignment of it (`generation`), or the offset is unknown.
     mutating func done(_ topicPartition: KafkaTopicPartition, offset: Int64, generation: UInt64? = nil) -> Outcome? {
-        guard var partition = partitions[topicPartition] else { return nil }
-        if let generation, generation != partition.generation { return nil }
-        let pendingBefore = partition.watermark.pending
-        let newPosition = partition.watermark.done(offset)
-        partition.abandoned.remove(offset)
-        guard partition.watermark.pending != pendingBefore else { return nil }
-        partition.changedSinceCommit = true
-        var outcome = Outcome(store: newPosition)
-        if partition.revoking || lifecycle != .running {
-            // Offsets the source took back are not waited for.
-            outcome.drained = partition.watermark.pending - partition.abandoned.count <= 0
-        } else if partition.paused, lifecycle == .running, hasRoom(partition), !heldTopics.contains(topicPartition.topic) {
-            partition.paused = false
-            outcome.resume = true
-        }
-        partitions[topicPartition] = partition
-        return outcome
+        let running = lifecycle == .running
+        let held = heldTopics.contains(topicPartition.topic)
+        let (maxPending, maxUncommitted) = (self.maxPending, self.maxUncommitted)
+        return update(topicPartition) { partition -> Outcome? in
+            if let generation, generation != partition.generation { return nil }
+            let pendingBefore = partition.watermark.pending
+            let newPosition = partition.watermark.done(offset)
+            partition.abandoned.remove(offset)
+            guard partition.watermark.pending != pendingBefore else { return nil }
+            partition.changedSinceCommit = true
+            var outcome = Outcome(store: newPosition)
+            if partition.revoking || !running {
+                // Offsets the source took back are not waited for.
+                outcome.drained = partition.watermark.pending - partition.abandoned.count <= 0
+            } else if partition.paused, !held, Self.hasRoom(partition, maxPending: maxPending, maxUncommitted: maxUncommitted) {
+                partition.paused = false
+                outcome.resume = true
+            }
+            return outcome
+        } ?? nil
     }
 
     /// Holds (or releases) topics: held, their partitions pause now; released, those drained enough resume.
@@ -140,7 +149,7 @@ struct ConsumerState: Sendable {
             if holding, !partition.paused {
                 partition.paused = true
                 changed.append(topicPartition)
-            } else if !holding, partition.paused, lifecycle == .running, hasRoom(partition) {
+            } else if !holding, partition.paused, lifecycle == .running, Self.hasRoom(partition, maxPending: maxPending, maxUncommitted: maxUncommitted) {
                 partition.paused = false
                 changed.append(topicPartition)
             }

@@ -9,7 +9,7 @@ struct SwitchboardCommand: AsyncParsableCommand {
         version: SwitchboardVersion.current,
         subcommands: [
             RunCommand.self, ValidateCommand.self, TestCommand.self, SandboxCommand.self, KafkaMockCommand.self, DeadLetterCommand.self,
-            SchemaCommand.self, VersionCommand.self,
+            TapCommand.self, SchemaCommand.self, VersionCommand.self,
         ]
     )
 }

@@ -27,6 +27,8 @@ public final class DeliveryLanes: Service, Sendable {
     private let state = Mutex(LaneTable())
     private let attemptsUnderWay = Atomic<Int>(0)
     private let lastFailure = Mutex<LaneSnapshot.Failure?>(nil)
+    private let integration: String
+    private let tap: EventTap
 
     /// Makes the lanes of one integration; nothing is sent before `run()`.
     public init(
@@ -40,8 +42,11 @@ public final class DeliveryLanes: Service, Sendable {
         logger: Logger,
         jitter: @escaping @Sendable (ClosedRange<Int64>) -> Int64 = { Int64.random(in: $0) },
         circuitThreshold: Int = 10,
+        tap: EventTap = EventTap(),
         onOutcome: @escaping OutcomeHandler
     ) {
+        self.integration = integration
+        self.tap = tap
         self.circuitThreshold = max(1, circuitThreshold)
         self.destination = destination
         self.policy = policy
@@ -203,6 +208,7 @@ public final class DeliveryLanes: Service, Sendable {
             verdict = .retry(retryAfter: nil)
             metrics.responses(statusClass: 0).increment()
         }
+        tap.publish(EventTap.Entry(atMillis: clock.nowMillis(), integration: integration, route: delivery.route, eventID: delivery.event.eventID, stage: .attempt(number: attempt, status: record.status, error: record.errorMessage, latencyMillis: (ContinuousClock.now - started).milliseconds)))
 
         switch verdict {
         case .delivered:
@@ -355,6 +361,7 @@ public final class DeliveryLanes: Service, Sendable {
             metrics.deadLettered(reason: reason).increment()
         }
         log(outcome, of: delivery, key: key)
+        tap.publish(EventTap.Entry(outcome, of: delivery, integration: integration, atMillis: clock.nowMillis()))
         await onOutcome(delivery, outcome)
         let (worker, lastHeld) = state.withLock { table in
             (table.pop(key), table.backlog == 0 && table.circuit != .closed)

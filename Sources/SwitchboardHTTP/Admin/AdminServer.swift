@@ -8,6 +8,7 @@ import SwitchboardCore
 
 /// The admin listener: `/healthz`, `/readyz`, `/metrics` (Prometheus text) and the status page.
 ///
+/// `GET /-/tap` streams events as they pass (``AdminTapStream``, for `switchboard tap`).
 /// The status page is `/` (HTML, polling `GET /-/status`); its actions are `POST /-/dead-letters/{id}/replay`, and
 /// `POST /-/session` opens a session with the token. With `admin.token` set, everything but `/healthz`, `/readyz`
 /// and `/metrics` needs `Authorization: Bearer TOKEN` or the session cookie; actions from a session need its CSRF
@@ -20,13 +21,15 @@ public struct AdminServer: Service {
     private let registry: PrometheusCollectorRegistry
     private let readiness: any AdminStatus
     private let access: AdminAccess
+    private let tap: EventTap
     private let logger: Logger
 
     /// Makes the admin listener; `token` (from `admin.token`) guards everything but health, readiness and metrics.
     public init(
         host: String, port: Int, token: String? = nil, registry: PrometheusCollectorRegistry, readiness: any AdminStatus,
-        logger: Logger
+        tap: EventTap = EventTap(), logger: Logger
     ) {
+        self.tap = tap
         self.host = host
         self.requestedPort = port
         self.registry = registry
@@ -69,6 +72,12 @@ public struct AdminServer: Service {
             response.headers[.cacheControl] = "no-store"
             return response
         }
+        let tap = self.tap
+        router.get("/-/tap") { request, _ in
+            guard !loopbackOnly || Self.namesLoopback(request) else { return Self.wrongHost() }
+            guard access.caller(request) != .denied else { return Self.unauthorized() }
+            return AdminTapStream.response(tap: tap, filter: AdminTapStream.filter(request))
+        }
         router.post("/-/session") { request, _ in
             guard !loopbackOnly || Self.namesLoopback(request) else { return Self.wrongHost() }
             guard Self.isSameOrigin(request) else { return Self.json(.forbidden, #"{"error":"cross-site request refused"}"#) }
@@ -105,7 +114,8 @@ public struct AdminServer: Service {
             onServerRunning: { port.bound($0) },
             logger: logger
         )
-        try await app.run()
+        // Open tap streams end on shutdown, so they never hold the listener open.
+        try await withGracefulShutdownHandler { try await app.run() } onGracefulShutdown: { tap.close() }
     }
 
     /// The body of `POST /-/session`.
