@@ -74,6 +74,8 @@ final class KafkaJournallingReceiver: WebhookReceiver {
             }
             return Self.acknowledge(integration, event)
         }
+        // Mapped to nothing (an event type the integration ignores): nothing to produce, nothing to deliver.
+        guard !events.isEmpty else { return Self.acknowledge(integration, event) }
         let delivery = integration.deliveryID(for: event)
         for external in events { tap.publish(EventTap.Entry(atMillis: clock.nowMillis(), integration: target.integration, route: target.route, eventID: external.eventID, stage: .mapped(events: events.count), body: external.body)) }
         let records = events.enumerated().map { index, external in

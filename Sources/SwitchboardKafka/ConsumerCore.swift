@@ -136,7 +136,9 @@ final class ConsumerCore: Sendable {
         guard !partitions.isEmpty else { return [:] }
         let timeout = Self.milliseconds(min(configuration.revokeTimeout, .seconds(10)))
         var cluster = clusterID.withLock { $0 }
-        if cluster == nil, let read = handle.clusterID(timeoutMilliseconds: timeout) {
+        // The id comes with the metadata the join already fetched: a short wait is enough (the callback blocks
+        // the consumer's thread).
+        if cluster == nil, let read = handle.clusterID(timeoutMilliseconds: min(timeout, 2_000)) {
             cluster = read
             clusterID.withLock { $0 = read }
         }
