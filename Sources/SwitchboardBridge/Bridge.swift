@@ -8,11 +8,12 @@ import SwitchboardHTTP
 import SwitchboardKafka
 import SwitchboardStore
 
-/// One running configuration: journal, delivery lanes per integration, the webhook listener and the admin listener.
+/// One running Switchboard: journal, delivery lanes per integration, the webhook listener, the admin listener, the
+/// Kafka consumer, and the reload that swaps the configuration they work by.
 ///
 /// `services` go into one `ServiceGroup`; on shutdown the webhook listener stops first (new events get `503`),
-/// then the admin listener, then the lanes finish the attempts under way. Events without an outcome stay in the
-/// journal and are delivered after the next start.
+/// then the admin listener, then Kafka, then the lanes finish the attempts under way. Events without an outcome
+/// stay in the journal and are delivered after the next start.
 public final class Bridge: Sendable {
     /// The services to run, in start order (shut down in reverse).
     public let services: [any Service]
@@ -22,8 +23,10 @@ public final class Bridge: Sendable {
     public let admin: AdminServer
     /// The embedded journal.
     public let journal: Journal
-    /// The delivery lanes, by integration.
-    public let lanes: [String: DeliveryLanes]
+    /// The configuration in force.
+    public let live: LiveConfiguration
+    /// Reloads the configuration (SIGHUP, a file change, `POST /-/reload`).
+    public let reloader: ConfigReloader
     /// The Kafka consumer of the routed topics, when `kafka:` is configured and a route reads a topic.
     public let kafka: KafkaSource?
     /// Where `switchboard tap` (`GET /-/tap`) watches events pass.
@@ -31,7 +34,11 @@ public final class Bridge: Sendable {
     private let pipeline: WebhookPipeline
     private let logger: Logger
 
-    /// Assembles every part; opens the journal but starts nothing.
+    /// The delivery lanes of the configuration in force, by integration.
+    public var lanes: [String: DeliveryLanes] { live.current.lanes }
+
+    /// Assembles every part; opens the journal but starts nothing. `reload` reads the configuration file again
+    /// (nil: a reload is refused).
     public init(
         config: SwitchboardConfig,
         integrations: [String: any Integration],
@@ -39,17 +46,25 @@ public final class Bridge: Sendable {
         transport: any ExternalEventsTransport,
         clock: any DeliveryClock = SystemDeliveryClock(),
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-        logger: Logger
+        logger: Logger,
+        reload: ConfigReloader.Loader? = nil
     ) throws {
         let journal = try Journal(
             directory: config.journal.directory, capacity: config.journal.capacity, limits: StoreLimits(config.journal),
             nowMillis: { clock.nowMillis() }, logger: logger
         )
         let tap = EventTap()
-        let pipeline = WebhookPipeline(
-            integrations: integrations, journal: journal, dedupWindow: config.journal.dedupWindow, clock: clock, tap: tap, logger: logger
-        )
+        let hash = ConfigFingerprint.of(file: config.file).hash
+        let live = LiveConfiguration(ActiveConfiguration(config: config, integrations: integrations, lanes: [:], destinations: [:], hash: hash))
+        let pipeline = WebhookPipeline(live: live, journal: journal, dedupWindow: config.journal.dedupWindow, clock: clock, tap: tap, logger: logger)
         let dispatch = OutcomeDispatch(pipeline: pipeline)
+        let makeLanes: ConfigReloader.LaneFactory = { name, destination, integration in
+            DeliveryLanes(
+                integration: name, destination: destination, policy: integration.retry.policy, maxInFlight: integration.maxInFlight,
+                rateLimit: integration.rateLimit.map { ($0.count, $0.per) }, transport: transport, clock: clock, logger: logger, tap: tap,
+                onOutcome: { delivery, outcome in await dispatch.record(delivery, outcome, integration: name) }
+            )
+        }
         var lanes: [String: DeliveryLanes] = [:]
         var destinations: [String: PolyAIDestination] = [:]
         for integration in config.integrations {
@@ -58,59 +73,35 @@ public final class Bridge: Sendable {
                 baseURL: config.polyai.baseURL, accountID: config.polyai.accountID,
                 projectID: integration.projectID, key: key, timeout: integration.timeout
             )
-            let name = integration.name
-            destinations[name] = destination
-            lanes[name] = DeliveryLanes(
-                integration: name,
-                destination: destination,
-                policy: RetryPolicy(
-                    maxAttempts: integration.retry.maxAttempts, base: integration.retry.base, factor: integration.retry.factor,
-                    cap: integration.retry.cap, deadline: integration.retry.deadline
-                ),
-                maxInFlight: integration.maxInFlight,
-                rateLimit: integration.rateLimit.map { ($0.count, $0.per) },
-                transport: transport,
-                clock: clock,
-                logger: logger,
-                tap: tap,
-                onOutcome: { delivery, outcome in await dispatch.record(delivery, outcome, integration: name) }
-            )
+            destinations[integration.name] = destination
+            lanes[integration.name] = makeLanes(integration.name, destination, integration)
         }
-        pipeline.attach(lanes: lanes)
+        live.install(ActiveConfiguration(config: config, integrations: integrations, lanes: lanes, destinations: destinations, hash: hash))
+        let runner = LaneRunner(lanes)
         var kafka: KafkaSource?
-        let readsKafka = config.routes.contains(where: { if case .kafka = $0.source { true } else { false } })
-        if let settings = config.kafka, readsKafka || config.webhook.journal == .kafka {
-            kafka = try KafkaSource(
-                config: config, kafka: settings, integrations: integrations, lanes: lanes, journal: journal, clock: clock, tap: tap, logger: logger
-            )
+        if let settings = config.kafka, RestartOnlySettings.readsKafka(config) || config.webhook.journal == .kafka {
+            kafka = try KafkaSource(config: config, kafka: settings, live: live, runner: runner, journal: journal, clock: clock, tap: tap, logger: logger)
             dispatch.kafka.withLock { $0 = kafka }
         }
 
-        let routes = SwitchboardCore.Router(routes: config.routes)
         let receiver: any WebhookReceiver
         if config.webhook.journal == .kafka, let settings = config.kafka {
             receiver = KafkaJournallingReceiver(
-                routes: routes, settings: config.webhook, integrations: integrations,
-                producer: try Self.webhookProducer(settings, webhook: config.webhook, logger: logger),
+                live: live, producer: try Self.webhookProducer(settings, webhook: config.webhook, logger: logger),
                 journal: journal, clock: clock, tap: tap, logger: logger
             )
         } else {
-            receiver = JournallingReceiver(routes: routes, settings: config.webhook, pipeline: pipeline, journal: journal, logger: logger)
+            receiver = JournallingReceiver(live: live, pipeline: pipeline, journal: journal, logger: logger)
         }
         let responder = WebhookResponder(receiver: receiver, clock: clock, logger: logger)
         let webhook = try WebhookServer(host: config.listen.host, port: config.listen.port, responder: responder, logger: logger)
-        var expiries: [String: Date] = [:]
-        var watched: [KeyRotation.Watched] = []
-        for integration in config.integrations {
-            if let expires = integration.key.expires { expiries[integration.name] = expires }
-            if case .file(let file) = integration.key.source, let holder = keys[integration.name] {
-                watched.append(KeyRotation.Watched(integration: integration.name, file: file, holder: holder))
-            }
-        }
+        let rotation = KeyRotation(watched: Self.watchedKeys(config, holders: keys), logger: logger)
+        let reloader = ConfigReloader(
+            live: live, runner: runner, holders: keys, makeLanes: makeLanes, load: reload, rotation: rotation, kafka: kafka,
+            clock: clock, logger: logger
+        )
         let readiness = Readiness(
-            configFile: config.file, listener: webhook.port, journal: journal, lanes: lanes, kafka: kafka,
-            keyExpiries: expiries, routes: config.routes,
-            replay: DeadLetterReplay(journal: journal, integrations: integrations, destinations: destinations, transport: transport, clock: clock),
+            live: live, reloader: reloader, listener: webhook.port, journal: journal, kafka: kafka, replayTransport: transport,
             clock: clock, registry: registry, journalWriteError: { pipeline.journalWriteError },
             webhookJournalError: { (receiver as? KafkaJournallingReceiver)?.produceFailure }
         )
@@ -122,15 +113,23 @@ public final class Bridge: Sendable {
 
         self.journal = journal
         self.tap = tap
-        self.lanes = lanes
+        self.live = live
+        self.reloader = reloader
         self.kafka = kafka
         self.pipeline = pipeline
         self.webhook = webhook
         self.admin = admin
         self.logger = logger
-        let rotation = KeyRotation(watched: watched, logger: logger)
         let sources: [any Service] = kafka.map { [$0] } ?? []
-        self.services = [rotation] + lanes.keys.sorted().compactMap { lanes[$0] } + sources + [admin, webhook]
+        self.services = [rotation, ConfigWatch(reloader: reloader, rotation: rotation), runner] + sources + [admin, webhook]
+    }
+
+    /// The key files to watch: every integration whose key is read from a file, with the holder its lanes read.
+    static func watchedKeys(_ config: SwitchboardConfig, holders: [String: KeyHolder]) -> [KeyRotation.Watched] {
+        config.integrations.compactMap { integration in
+            guard case .file(let file) = integration.key.source, let holder = holders[integration.name] else { return nil }
+            return KeyRotation.Watched(integration: integration.name, file: file, holder: holder)
+        }
     }
 
     /// The producer of `webhook.journal: kafka`: every record acknowledged by all in-sync replicas, idempotent, and

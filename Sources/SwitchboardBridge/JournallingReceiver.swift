@@ -7,26 +7,31 @@ import SwitchboardStore
 /// a provider re-send is recognised by its delivery id, the event is journalled durably, and only then acknowledged
 /// (`202`, or the reply the provider expects) and queued for delivery.
 struct JournallingReceiver: WebhookReceiver {
-    let routes: SwitchboardCore.Router
-    let settings: WebhookConfig
+    let live: LiveConfiguration
     let pipeline: WebhookPipeline
     let journal: Journal
     let logger: Logger
 
+    var settings: WebhookConfig { live.current.config.webhook }
+
     func target(forPath path: String) -> SwitchboardCore.Router.Target? {
-        routes.webhook(path: path)
+        live.current.router.webhook(path: path)
     }
 
     func refusal(for target: SwitchboardCore.Router.Target) -> WebhookReply? {
-        pipeline.integration(named: target.integration) == nil ? .error(500, "route has no integration") : nil
+        live.current.integrations[target.integration] == nil ? Self.reloaded : nil
     }
 
+    /// The answer when a reload removed the route's integration between reading the path and taking the request.
+    static let reloaded = WebhookReply.unavailable("the configuration was just reloaded")
+
     func receive(_ event: InboundEvent, target: SwitchboardCore.Router.Target) async -> WebhookReply {
-        guard let integration = pipeline.integration(named: target.integration) else { return .error(500, "route has no integration") }
+        let configuration = live.current
+        guard let integration = configuration.integrations[target.integration] else { return Self.reloaded }
         let metrics = IntegrationMetrics.named(target.integration)
         if let reply = Self.rejection(of: event, by: integration, target: target, logger: logger) { return reply }
 
-        let identity = pipeline.identity(of: event, integration: target.integration)
+        let identity = pipeline.identity(of: event, integration: target.integration, plugin: integration)
         if let identity {
             switch pipeline.claim(identity) {
             case .new:
@@ -63,7 +68,7 @@ struct JournallingReceiver: WebhookReceiver {
         if let identity { pipeline.journalled(identity) }
         metrics.received.increment()
         pipeline.tap.publish(EventTap.Entry(atMillis: event.receivedAtMillis, integration: target.integration, route: target.route, stage: .received, body: event.body))
-        await pipeline.process(entryID: entryID, event: event, integration: target.integration, identity: identity)
+        await pipeline.process(entryID: entryID, event: event, integration: target.integration, identity: identity, configuration: configuration)
         return Self.acknowledge(integration, event, entry: entryID)
     }
 

@@ -10,9 +10,7 @@ import SwitchboardStore
 /// request is acknowledged only once the broker acknowledged every record. The consumer group delivers them, so
 /// any instance can deliver any webhook and a lost machine loses nothing it acknowledged.
 final class KafkaJournallingReceiver: WebhookReceiver {
-    let settings: WebhookConfig
-    private let routes: SwitchboardCore.Router
-    private let integrations: [String: any Integration]
+    private let live: LiveConfiguration
     private let producer: KafkaProducer
     private let journal: Journal
     private let clock: any DeliveryClock
@@ -20,14 +18,9 @@ final class KafkaJournallingReceiver: WebhookReceiver {
     private let lastFailure = Mutex<String?>(nil)
     private let tap: EventTap
 
-    init(
-        routes: SwitchboardCore.Router, settings: WebhookConfig, integrations: [String: any Integration],
-        producer: KafkaProducer, journal: Journal, clock: any DeliveryClock, tap: EventTap = EventTap(), logger: Logger
-    ) {
+    init(live: LiveConfiguration, producer: KafkaProducer, journal: Journal, clock: any DeliveryClock, tap: EventTap = EventTap(), logger: Logger) {
         self.tap = tap
-        self.routes = routes
-        self.settings = settings
-        self.integrations = integrations
+        self.live = live
         self.producer = producer
         self.journal = journal
         self.clock = clock
@@ -37,16 +30,18 @@ final class KafkaJournallingReceiver: WebhookReceiver {
     /// Why the last request could not be produced (for `/readyz`); nil once a request was produced again.
     var produceFailure: String? { lastFailure.withLock { $0 } }
 
+    var settings: WebhookConfig { live.current.config.webhook }
+
     func target(forPath path: String) -> SwitchboardCore.Router.Target? {
-        routes.webhook(path: path)
+        live.current.router.webhook(path: path)
     }
 
     func refusal(for target: SwitchboardCore.Router.Target) -> WebhookReply? {
-        integrations[target.integration] == nil ? .error(500, "route has no integration") : nil
+        live.current.integrations[target.integration] == nil ? JournallingReceiver.reloaded : nil
     }
 
     func receive(_ event: InboundEvent, target: SwitchboardCore.Router.Target) async -> WebhookReply {
-        guard let integration = integrations[target.integration] else { return .error(500, "route has no integration") }
+        guard let integration = live.current.integrations[target.integration] else { return JournallingReceiver.reloaded }
         if let reply = JournallingReceiver.rejection(of: event, by: integration, target: target, logger: logger) { return reply }
         let metrics = IntegrationMetrics.named(target.integration)
         metrics.received.increment()

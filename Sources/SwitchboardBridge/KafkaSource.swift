@@ -21,11 +21,8 @@ public final class KafkaSource: Service, Sendable {
         var deadLetters: [(ExternalEvent?, String, DeliveryOutcome.Attempt?)] = []
     }
 
-    private let router: SwitchboardCore.Router
-    private let routesByIntegration: [String: [String]]
-    private let integrations: [String: any Integration]
-    private let orderByMessageKey: Set<String>
-    private let lanes: [String: DeliveryLanes]
+    private let live: LiveConfiguration
+    private let runner: LaneRunner
     private let journal: Journal
     private let deadLetterTopic: String?
     private let producer: KafkaProducer?
@@ -39,13 +36,16 @@ public final class KafkaSource: Service, Sendable {
     private let consumerBox = Mutex<KafkaConsumer?>(nil)
     /// Integrations whose circuit is open: the topics routed to them are held (paused).
     private let openCircuits = Mutex<Set<String>>([])
+    /// Messages of topics no route reads any more (a reload removed it), by partition: left uncommitted, and not
+    /// waited for when the rebalance the new subscription brings takes their partition away.
+    private let unrouted = Mutex<[KafkaTopicPartition: [Int64]]>([:])
     /// How long dead-letter topic writes are retried before the local store takes the dead letter.
     private let deadLetterTimeout: Duration
     private let lastFallback = Mutex<String?>(nil)
     private let withdrawn = Atomic<Int>(0)
     /// How long a graceful stop may wait for attempts under way before the last commit: what the process's
     /// `shutdown_timeout` leaves, less a second for the lanes and the close.
-    private let stopBudget: Duration
+    private let stopBudget: Mutex<Duration>
     private let tap: EventTap
 
     /// Builds the consumer (and the dead-letter producer when `kafka.dead_letter_topic` is set); a bad librdkafka
@@ -53,23 +53,16 @@ public final class KafkaSource: Service, Sendable {
     public init(
         config: SwitchboardConfig,
         kafka: KafkaConfig,
-        integrations: [String: any Integration],
-        lanes: [String: DeliveryLanes],
+        live: LiveConfiguration,
+        runner: LaneRunner,
         journal: Journal,
         clock: any DeliveryClock,
         tap: EventTap = EventTap(),
         logger: Logger
     ) throws(KafkaError) {
         self.tap = tap
-        self.router = SwitchboardCore.Router(routes: config.routes)
-        var routesByIntegration: [String: [String]] = [:]
-        for route in config.routes {
-            if case .kafka(let topic) = route.source { routesByIntegration[route.integration, default: []].append(topic) }
-        }
-        self.routesByIntegration = routesByIntegration
-        self.integrations = integrations
-        self.orderByMessageKey = Set(config.integrations.filter { $0.orderingKey == "message_key" }.map(\.name))
-        self.lanes = lanes
+        self.live = live
+        self.runner = runner
         self.journal = journal
         self.deadLetterTopic = kafka.deadLetterTopic
         self.clock = clock
@@ -77,7 +70,7 @@ public final class KafkaSource: Service, Sendable {
         self.deadLetterTimeout = kafka.deadLetterTimeout
         self.webhookTopic = config.webhook.journal == .kafka ? config.webhook.topic : nil
         self.dedupWindow = config.journal.dedupWindow
-        self.stopBudget = max(.zero, config.shutdownTimeout - .seconds(1))
+        self.stopBudget = Mutex(Self.stopBudget(for: config))
         self.producer = try kafka.deadLetterTopic.map { _ throws(KafkaError) in
             // A dead letter's write gives up within the dead-letter timeout, so the fallback is reached in time.
             var options = kafka.options
@@ -86,7 +79,7 @@ public final class KafkaSource: Service, Sendable {
         }
         let configuration = KafkaConsumerConfiguration(
             brokers: kafka.brokers, groupID: kafka.groupID,
-            topics: router.kafkaTopics + (webhookTopic.map { [$0] } ?? []), options: kafka.options,
+            topics: live.current.consumedTopics, options: kafka.options,
             maxUncommittedPerPartition: kafka.maxUncommitted, revokeTimeout: kafka.revokeTimeout,
             commitMetadataMaxBytes: kafka.commitMetadataMaxBytes
         )
@@ -94,9 +87,7 @@ public final class KafkaSource: Service, Sendable {
             self?.handle(message)
         }
         consumerBox.withLock { $0 = consumer }
-        for (name, lane) in lanes {
-            lane.onCircuitChange { [weak self] open in self?.circuitChanged(integration: name, open: open) }
-        }
+        for (name, lane) in live.current.lanes { observeCircuit(of: name, lane) }
         consumer.onRevoke { [weak self] revoked in self?.withdraw(revoked) ?? [] }
         // Deliveries above the committed offset recorded on this host (a crash loses no more than the attempts in
         // flight): read once per assignment, forgotten as commits pass them.
@@ -112,15 +103,43 @@ public final class KafkaSource: Service, Sendable {
         }
     }
 
+    /// What `shutdown_timeout` leaves the final drain and commit: a second less, for the lanes and the close.
+    private static func stopBudget(for config: SwitchboardConfig) -> Duration {
+        max(.zero, config.shutdownTimeout - .seconds(1))
+    }
+
+    /// Pauses the Kafka topics routed to `name` while its lanes' open circuit holds events.
+    func observeCircuit(of name: String, _ lanes: DeliveryLanes) {
+        lanes.onCircuitChange { [weak self] open in self?.circuitChanged(integration: name, open: open) }
+    }
+
+    /// A reload put `next` in force: the consumer follows its topics (a new subscription: partitions of topics no
+    /// route reads are revoked, their committed offsets stay), and the topics held by open circuits are held anew.
+    func configurationChanged(from previous: ActiveConfiguration, to next: ActiveConfiguration) {
+        stopBudget.withLock { $0 = Self.stopBudget(for: next.config) }
+        guard let consumer else { return }
+        if Set(previous.consumedTopics) != Set(next.consumedTopics) {
+            consumer.subscribe(to: next.consumedTopics)
+            logger.notice("Kafka subscription follows the reloaded routes", metadata: [
+                "kafka.topics": .string(next.consumedTopics.joined(separator: ",")),
+            ])
+        }
+        let held = openCircuits.withLock { circuits in Set(circuits.flatMap { next.topicsByIntegration[$0] ?? [] }) }
+        let before = Set(previous.topicsByIntegration.values.flatMap { $0 })
+        consumer.hold(topics: before.subtracting(held), false)
+        if !held.isEmpty { consumer.hold(topics: held, true) }
+    }
+
     /// Pauses the topics routed to an integration while its open circuit holds events, and resumes them when it
     /// closes or holds nothing more (then the next message is the circuit's probe).
     func circuitChanged(integration: String, open held: Bool) {
-        let topics = Set(routesByIntegration[integration] ?? [])
-        guard !topics.isEmpty else { return }
+        let routed = live.current.topicsByIntegration
+        let topics = routed[integration] ?? []
         let stillHeld = openCircuits.withLock { circuits -> Set<String> in
             if held { circuits.insert(integration) } else { circuits.remove(integration) }
-            return Set(circuits.flatMap { routesByIntegration[$0] ?? [] })
+            return Set(circuits.flatMap { routed[$0] ?? [] })
         }
+        guard !topics.isEmpty else { return }
         if held {
             consumer?.hold(topics: topics, true)
             logger.warning("Kafka topics paused: their integration's circuit is open and holds events", metadata: [
@@ -139,8 +158,8 @@ public final class KafkaSource: Service, Sendable {
         do {
             try await withGracefulShutdownHandler {
                 try await consumer.run()
-            } onGracefulShutdown: { [stopBudget] in
-                consumer.shutdown(within: stopBudget)
+            } onGracefulShutdown: {
+                consumer.shutdown(within: self.stopBudget.withLock { $0 })
             }
         } catch where Task.isShuttingDownGracefully || Task.isCancelled {
             // Stopping anyway: what had no outcome stays uncommitted and is consumed again after the next start.
@@ -170,6 +189,13 @@ public final class KafkaSource: Service, Sendable {
             handleWebhookRecord(message)
             return
         }
+        let configuration = live.current
+        guard configuration.router.reads(topic: message.topic) else {
+            // A reload removed the topic's last route: the message stays uncommitted for the next configuration
+            // that reads it, and the coming rebalance does not wait for it.
+            unrouted.withLock { $0[KafkaTopicPartition(topic: message.topic, partition: message.partition), default: []].append(message.offset) }
+            return
+        }
         let event = InboundEvent(
             source: .kafka(topic: message.topic, partition: message.partition, offset: message.offset),
             route: "",
@@ -179,7 +205,7 @@ public final class KafkaSource: Service, Sendable {
             // The deadline counts from when the event was produced (after lag or a restart it is older than now).
             receivedAtMillis: min(message.timestampMillis ?? clock.nowMillis(), clock.nowMillis())
         )
-        guard let target = router.kafka(topic: message.topic, event: event) else {
+        guard let target = configuration.router.kafka(topic: message.topic, event: event) else {
             // No route wants it: nothing to deliver, so its offset may pass.
             consumer?.markDone(message)
             return
@@ -188,13 +214,13 @@ public final class KafkaSource: Service, Sendable {
         routed.route = target.route
         IntegrationMetrics.named(target.integration).received.increment()
         tap.publish(EventTap.Entry(atMillis: routed.receivedAtMillis, integration: target.integration, route: target.route, stage: .received, body: message.value))
-        guard let integration = integrations[target.integration], let lanes = lanes[target.integration] else {
+        guard let integration = configuration.integrations[target.integration], let lanes = configuration.lanes[target.integration] else {
             deadLetterNow(message, integration: target.integration, route: target.route, reason: "no_integration", errorMessage: "integration '\(target.integration)' is not configured")
             return
         }
         let events: [ExternalEvent]
         do {
-            events = try Self.externalEvents(of: routed, mappedBy: integration, orderedByMessageKey: orderByMessageKey.contains(target.integration))
+            events = try Self.externalEvents(of: routed, mappedBy: integration, orderedByMessageKey: configuration.orderedByMessageKey.contains(target.integration))
         } catch {
             IntegrationMetrics.named(target.integration).deadLettered(reason: error.reason).increment()
             tap.publish(EventTap.Entry(atMillis: clock.nowMillis(), integration: target.integration, route: target.route, stage: .deadLettered(reason: error.reason, message: error.message)))
@@ -246,7 +272,8 @@ public final class KafkaSource: Service, Sendable {
             consumer?.markDone(message)
             return
         }
-        guard let lanes = lanes[record.integration] else {
+        // A removed integration's lanes still run (this instance had it): the record was acknowledged, so deliver it.
+        guard let lanes = live.current.lanes[record.integration] ?? runner.all[record.integration] else {
             deadLetterNow(message, integration: record.integration, route: record.route, reason: "no_integration",
                           errorMessage: "integration '\(record.integration)' is not configured")
             return
@@ -272,7 +299,7 @@ public final class KafkaSource: Service, Sendable {
     func withdraw(_ revoked: [KafkaTopicPartition]) -> [(KafkaTopicPartition, Int64)] {
         let partitions = Set(revoked.map { "\($0.topic)/\($0.partition)" })
         var tickets: Set<UInt64> = []
-        for lane in lanes.values {
+        for lane in runner.all.values {
             let removed = lane.withdraw { delivery in
                 guard let place = delivery.source.kafkaPartition else { return false }
                 return partitions.contains("\(place.topic)/\(place.partition)")
@@ -288,7 +315,10 @@ public final class KafkaSource: Service, Sendable {
                 "switchboard.count": .stringConvertible(taken.count),
             ])
         }
-        return taken.map { (KafkaTopicPartition(topic: $0.topic, partition: $0.partition), $0.offset) }
+        let skipped = unrouted.withLock { unrouted in
+            revoked.flatMap { partition in (unrouted.removeValue(forKey: partition) ?? []).map { (partition, $0) } }
+        }
+        return taken.map { (KafkaTopicPartition(topic: $0.topic, partition: $0.partition), $0.offset) } + skipped
     }
 
     // MARK: - Outcomes
@@ -402,7 +432,7 @@ public final class KafkaSource: Service, Sendable {
             lastStatus: last?.status, errorMessage: last?.errorMessage, correlationID: last?.correlationID,
             eventID: event?.eventID, firstSeenMillis: inbound.receivedAtMillis,
             deadLetteredAtMillis: clock.nowMillis(), contentType: event?.contentType ?? inbound.contentType,
-            metadata: event.map(DeadLetterMetadata.encode) ?? InboundEventCodec.encodeMetadata(inbound.storable(for: integrations[integration])),
+            metadata: event.map(DeadLetterMetadata.encode) ?? InboundEventCodec.encodeMetadata(inbound.storable(for: live.current.integrations[integration])),
             body: event?.body ?? message.value
         ))
     }

@@ -14,14 +14,18 @@ extension Readiness {
         let now = clock.nowMillis()
         let wallNow = Date()
         var integrations: [[String: Any]] = []
+        let configuration = live.current
+        let lanes = configuration.lanes
+        let keyExpiries = self.keyExpiries
         for name in lanes.keys.sorted() {
             guard let lane = lanes[name] else { continue }
-            integrations.append(integrationStatus(name: name, lane: lane.snapshot, now: wallNow))
+            integrations.append(integrationStatus(name: name, lane: lane.snapshot, routes: configuration.config.routes, expires: keyExpiries[name], now: wallNow))
         }
         var status: [String: Any] = [
             "now_ms": now,
             "ready": report().ready,
-            "config_file": configFile,
+            "config_file": configuration.config.file,
+            "config_hash": reloader?.fingerprint.hash ?? configuration.hash,
             "journal_depth": journal.depth,
             "integrations": integrations,
             "kafka": kafkaStatus() ?? NSNull(),
@@ -41,13 +45,18 @@ extension Readiness {
     /// Replays dead letter `id` now, as `switchboard dlq replay ID` does (an expired external event id is skipped,
     /// as without `--force`).
     public func replayDeadLetter(id: Int64) async -> (status: Int, json: String) {
-        guard let replay else {
+        guard let transport = replayTransport else {
             return (503, Self.encode(["result": "unavailable", "message": "replay is not available here"]))
         }
         do {
             guard let letter = try journal.deadLetter(id: id) else {
                 return (404, Self.encode(["result": "not_found", "message": "no dead letter \(id) (replayed or purged already)"]))
             }
+            let configuration = live.current
+            let replay = DeadLetterReplay(
+                journal: journal, integrations: configuration.integrations, destinations: configuration.destinations,
+                transport: transport, clock: clock
+            )
             switch try await replay.replay(letter) {
             case .delivered(let count):
                 return (200, Self.encode([
@@ -76,7 +85,20 @@ extension Readiness {
         }
     }
 
-    private func integrationStatus(name: String, lane: LaneSnapshot, now: Date) -> [String: Any] {
+    /// Reloads the configuration file, as SIGHUP does.
+    public func reload() async -> (status: Int, json: String) {
+        guard let reloader else {
+            return (503, Self.encode(["result": "unavailable", "message": "reload is not available here"]))
+        }
+        switch reloader.reload(reason: "POST /-/reload") {
+        case .applied(let hash):
+            return (200, Self.encode(["result": "applied", "hash": hash]))
+        case .rejected(let errors):
+            return (422, Self.encode(["result": "rejected", "errors": errors]))
+        }
+    }
+
+    private func integrationStatus(name: String, lane: LaneSnapshot, routes: [RouteConfig], expires: Date?, now: Date) -> [String: Any] {
         let window = IntegrationMetrics.named(name).window
         let lastMinute = window.counts(lastSeconds: 60)
         let lastFive = window.counts(lastSeconds: 300)
@@ -92,7 +114,7 @@ extension Readiness {
             circuit["last_error"] = NSNull()
         }
         var key: [String: Any] = ["expires_in_seconds": NSNull(), "expires_at_ms": NSNull()]
-        if let expires = keyExpiries[name] {
+        if let expires {
             key["expires_in_seconds"] = Int64(expires.timeIntervalSince(now).rounded())
             key["expires_at_ms"] = Int64((expires.timeIntervalSince1970 * 1000).rounded())
         }

@@ -8,14 +8,13 @@ import SwitchboardStore
 /// What `/readyz` and the status page report: configuration loaded, listener bound, journal writable; per
 /// integration its counts, lanes, circuit, key and routes; Kafka partitions; recent dead letters (and their replay).
 public struct Readiness: AdminStatus {
-    let configFile: String
+    let live: LiveConfiguration
+    let reloader: ConfigReloader?
     let listener: ListeningPort
     let journal: Journal
-    let lanes: [String: DeliveryLanes]
     let kafka: KafkaSource?
-    let keyExpiries: [String: Date]
-    let routes: [RouteConfig]
-    let replay: DeadLetterReplay?
+    /// What posts a dead letter again from the status page (nil: replay unavailable).
+    let replayTransport: (any ExternalEventsTransport)?
     let clock: any DeliveryClock
     /// Why outcomes cannot be recorded right now, if they cannot (a full disk, an I/O error).
     let journalWriteError: @Sendable () -> String?
@@ -27,27 +26,45 @@ public struct Readiness: AdminStatus {
     private let registry: PrometheusCollectorRegistry
 
     /// Makes the report source; the journal depth gauge lives in `registry`.
-    public init(
-        configFile: String, listener: ListeningPort, journal: Journal, lanes: [String: DeliveryLanes],
-        kafka: KafkaSource? = nil, keyExpiries: [String: Date] = [:], routes: [RouteConfig] = [], replay: DeadLetterReplay? = nil,
+    init(
+        live: LiveConfiguration, reloader: ConfigReloader?, listener: ListeningPort, journal: Journal,
+        kafka: KafkaSource? = nil, replayTransport: (any ExternalEventsTransport)? = nil,
         clock: any DeliveryClock = SystemDeliveryClock(), registry: PrometheusCollectorRegistry,
         journalWriteError: @escaping @Sendable () -> String? = { nil },
         webhookJournalError: @escaping @Sendable () -> String? = { nil }
     ) {
-        self.routes = routes
-        self.replay = replay
+        self.live = live
+        self.reloader = reloader
+        self.replayTransport = replayTransport
         self.clock = clock
         self.kafka = kafka
         self.journalWriteError = journalWriteError
         self.webhookJournalError = webhookJournalError
         self.kafkaLag = registry.makeGauge(name: "switchboard_kafka_consumer_lag")
         self.registry = registry
-        self.keyExpiries = keyExpiries
         self.journalDepth = registry.makeGauge(name: "switchboard_journal_depth")
-        self.configFile = configFile
         self.listener = listener
         self.journal = journal
-        self.lanes = lanes
+    }
+
+    /// The lanes of the configuration in force, by integration.
+    var lanes: [String: DeliveryLanes] { live.current.lanes }
+
+    /// When each integration's key expires (`key.expires`), by integration.
+    var keyExpiries: [String: Date] {
+        var expiries: [String: Date] = [:]
+        for integration in live.current.config.integrations {
+            if let expires = integration.key.expires { expiries[integration.name] = expires }
+        }
+        return expiries
+    }
+
+    /// The `config` check of `/readyz`: the hash in force, the last reload's error (the old configuration runs on).
+    private var configCheck: String {
+        let hash = reloader?.fingerprint.hash ?? live.current.hash
+        var text = #""config":"loaded","config_hash":"\#(hash)""#
+        if let error = reloader?.lastError { text += #","config_reload_error":""# + TextEscaping.json(error) + #"""# }
+        return text
     }
 
     /// Whether Switchboard is ready, with each check.
@@ -56,10 +73,11 @@ public struct Readiness: AdminStatus {
         let writeError = journalWriteError()
         let journalOK = !journal.isClosed && writeError == nil
         let ready = listening && journalOK
+        let lanes = self.lanes
         let circuits = lanes.keys.sorted().map { #""\#($0)":"\#(lanes[$0]!.circuitState)""# }.joined(separator: ",")
         // Integrations whose open circuit holds events (their Kafka topics are paused), with how many wait.
         let held = lanes.keys.sorted().filter { lanes[$0]!.isHeldByCircuit }.map { #""\#($0)":\#(lanes[$0]!.backlog)"# }.joined(separator: ",")
-        let json = #"{"ready":\#(ready),"checks":{"config":"loaded","webhook_listener":"\#(listening ? "listening" : "not listening")","journal":"\#(journalOK ? "writable" : "not writable")"\#(writeError.map { #","journal_error":""# + TextEscaping.json($0) + #"""# } ?? "")},"circuits":{\#(circuits)},"held_by_circuit":{\#(held)}\#(webhookJournalError().map { #","webhook_journal_error":""# + TextEscaping.json($0) + #"""# } ?? "")\#(kafka?.deadLetterFallback.map { #","dead_letter_fallback":""# + TextEscaping.json($0) + #"""# } ?? "")}"# + "\n"
+        let json = #"{"ready":\#(ready),"checks":{\#(configCheck),"webhook_listener":"\#(listening ? "listening" : "not listening")","journal":"\#(journalOK ? "writable" : "not writable")"\#(writeError.map { #","journal_error":""# + TextEscaping.json($0) + #"""# } ?? "")},"circuits":{\#(circuits)},"held_by_circuit":{\#(held)}\#(webhookJournalError().map { #","webhook_journal_error":""# + TextEscaping.json($0) + #"""# } ?? "")\#(kafka?.deadLetterFallback.map { #","dead_letter_fallback":""# + TextEscaping.json($0) + #"""# } ?? "")}"# + "\n"
         return (ready, json)
     }
 

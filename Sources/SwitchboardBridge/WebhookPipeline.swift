@@ -14,12 +14,11 @@ public final class WebhookPipeline: Sendable {
         var identity: String?
     }
 
-    private let integrations: [String: any Integration]
+    private let live: LiveConfiguration
     private let journal: Journal
     private let clock: any DeliveryClock
     private let logger: Logger
     private let dedupWindow: Duration
-    private let lanes = Mutex<[String: DeliveryLanes]>([:])
     private let open = Mutex<[Int64: OpenEntry]>([:])
     /// Provider delivery ids under way: `false` while the first copy is being journalled, `true` once it is.
     private let claimed = Mutex<[String: Bool]>([:])
@@ -32,10 +31,10 @@ public final class WebhookPipeline: Sendable {
     /// Where `switchboard tap` watches events pass.
     let tap: EventTap
 
-    /// Makes a pipeline; lanes are attached once built (they report outcomes back here).
-    public init(integrations: [String: any Integration], journal: Journal, dedupWindow: Duration = .seconds(86_400), clock: any DeliveryClock, tap: EventTap = EventTap(), logger: Logger) {
+    /// Makes a pipeline that maps and queues events by the configuration in force in `live`.
+    public init(live: LiveConfiguration, journal: Journal, dedupWindow: Duration = .seconds(86_400), clock: any DeliveryClock, tap: EventTap = EventTap(), logger: Logger) {
         self.tap = tap
-        self.integrations = integrations
+        self.live = live
         self.journal = journal
         self.dedupWindow = dedupWindow
         self.clock = clock
@@ -43,8 +42,8 @@ public final class WebhookPipeline: Sendable {
     }
 
     /// The dedup identity of an inbound event: the integration and the provider's delivery id.
-    public func identity(of event: InboundEvent, integration name: String) -> String? {
-        integrations[name]?.deliveryID(for: event).map { "\(name):\($0)" }
+    public func identity(of event: InboundEvent, integration name: String, plugin: (any Integration)?) -> String? {
+        plugin?.deliveryID(for: event).map { "\(name):\($0)" }
     }
 
     /// What a provider's delivery id says about a new request.
@@ -96,21 +95,15 @@ public final class WebhookPipeline: Sendable {
         }
     }
 
-    /// Connects the delivery lanes, by integration name.
-    public func attach(lanes: [String: DeliveryLanes]) {
-        self.lanes.withLock { $0 = lanes }
-    }
-
-    /// The integration named in a route.
-    public func integration(named name: String) -> (any Integration)? {
-        integrations[name]
-    }
-
-    /// Maps a journalled event and queues its External Events. Mapping failures are dead-lettered at once.
-    public func process(entryID: Int64, event: InboundEvent, integration name: String, identity: String? = nil) async {
+    /// Maps a journalled event and queues its External Events, by `configuration` (the one in force when the request
+    /// was taken). Mapping failures are dead-lettered at once.
+    public func process(
+        entryID: Int64, event: InboundEvent, integration name: String, identity: String? = nil, configuration: ActiveConfiguration? = nil
+    ) async {
         let ticket = entryID
-        guard let integration = integrations[name], let lanes = lanes.withLock({ $0[name] }) else {
-            await complete(entryID: entryID, deadLetters: [deadLetter(for: event, integration: name, reason: "no_integration", message: "integration '\(name)' is not configured")], identity: identity)
+        let configuration = configuration ?? live.current
+        guard let integration = configuration.integrations[name], let lanes = configuration.lanes[name] else {
+            await complete(entryID: entryID, deadLetters: [deadLetter(for: event, integration: nil, name: name, reason: "no_integration", message: "integration '\(name)' is not configured")], identity: identity)
             return
         }
         let events: [ExternalEvent]
@@ -123,7 +116,7 @@ public final class WebhookPipeline: Sendable {
             ])
             IntegrationMetrics.named(name).deadLettered(reason: error.reason).increment()
             tap.publish(EventTap.Entry(atMillis: clock.nowMillis(), integration: name, route: event.route, stage: .deadLettered(reason: error.reason, message: error.message)))
-            await complete(entryID: entryID, deadLetters: [deadLetter(for: event, integration: name, reason: error.reason, message: error.message)], identity: identity)
+            await complete(entryID: entryID, deadLetters: [deadLetter(for: event, integration: integration, name: name, reason: error.reason, message: error.message)], identity: identity)
             return
         }
         if events.isEmpty {
@@ -142,6 +135,7 @@ public final class WebhookPipeline: Sendable {
     /// Feeds every journalled event without an outcome back in (after a restart). Returns how many.
     public func replayJournal() async throws(StoreError) -> Int {
         let entries = try journal.pendingEntries()
+        let configuration = live.current
         for entry in entries {
             guard let event = InboundEventCodec.decode(route: entry.route, metadata: entry.metadata, body: entry.body, receivedAtMillis: entry.receivedAtMillis) else {
                 await complete(entryID: entry.id, deadLetters: [NewDeadLetter(
@@ -152,9 +146,9 @@ public final class WebhookPipeline: Sendable {
                 )])
                 continue
             }
-            let identity = self.identity(of: event, integration: entry.integration)
+            let identity = self.identity(of: event, integration: entry.integration, plugin: configuration.integrations[entry.integration])
             if let identity { claimed.withLock { $0[identity] = true } }
-            await process(entryID: entry.id, event: event, integration: entry.integration, identity: identity)
+            await process(entryID: entry.id, event: event, integration: entry.integration, identity: identity, configuration: configuration)
         }
         // The dedup window is pruned by the journal's writer itself (StoreLimits.dedupWindow), continuously.
         return entries.count
@@ -235,12 +229,12 @@ public final class WebhookPipeline: Sendable {
     /// `switchboard_journal_errors_total{op="append"}`: webhooks the journal could not take (answered 503).
     static let appendErrors = Counter(label: "switchboard_journal_errors_total", dimensions: [("op", "append")])
 
-    private func deadLetter(for event: InboundEvent, integration: String, reason: String, message: String) -> NewDeadLetter {
+    private func deadLetter(for event: InboundEvent, integration: (any Integration)?, name: String, reason: String, message: String) -> NewDeadLetter {
         NewDeadLetter(
-            integration: integration, route: event.route, reason: reason, attempts: 0, lastStatus: nil,
+            integration: name, route: event.route, reason: reason, attempts: 0, lastStatus: nil,
             errorMessage: message, correlationID: nil, eventID: nil, firstSeenMillis: event.receivedAtMillis,
             deadLetteredAtMillis: clock.nowMillis(), contentType: event.contentType,
-            metadata: InboundEventCodec.encodeMetadata(event.storable(for: integrations[integration])), body: event.body
+            metadata: InboundEventCodec.encodeMetadata(event.storable(for: integration)), body: event.body
         )
     }
 }

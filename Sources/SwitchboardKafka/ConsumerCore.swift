@@ -79,6 +79,15 @@ final class ConsumerCore: Sendable {
         }
     }
 
+    /// Changes the subscription while the consumer runs (a configuration reload changed the routed topics).
+    func resubscribe(_ topics: [String], handle: RdKafkaPointer) {
+        guard state.withLock({ $0.lifecycle == .running }) else { return }
+        let error = topics.isEmpty ? handle.unsubscribe() : handle.subscribe(topics)
+        if let error {
+            logger.error("Kafka subscription not changed", metadata: [KafkaLogKey.error: "\(error)"])
+        }
+    }
+
     /// Holds or releases topics (see `ConsumerState.hold`), telling librdkafka under the same lock.
     func hold(_ topics: Set<String>, _ holding: Bool, handle: RdKafkaPointer) {
         state.withLock { state in

@@ -92,6 +92,12 @@ public final class KafkaConsumer: Sendable {
         core.markDone(KafkaTopicPartition(topic: topic, partition: partition), offset: offset, handle: client.handle)
     }
 
+    /// Subscribes to `topics` instead (the group rebalances: partitions of topics left out are revoked with their
+    /// final commit, new topics' partitions are assigned); an empty list leaves every topic. Errors are logged.
+    public func subscribe(to topics: [String]) {
+        core.resubscribe(topics, handle: client.handle)
+    }
+
     /// Holds `topics` (their partitions pause whatever their backlog, e.g. while their integration's key is refused)
     /// or releases them (partitions drained enough resume). Nothing handed out is lost either way.
     public func hold(topics: Set<String>, _ holding: Bool) {

@@ -14,6 +14,13 @@ extension RdKafkaPointer {
         return nil
     }
 
+    /// Leaves every subscribed topic (their partitions are revoked).
+    func unsubscribe() -> KafkaError? {
+        let code = rd_kafka_unsubscribe(raw)
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { return KafkaError(code, while: "unsubscribing") }
+        return nil
+    }
+
     /// Stops fetching the partitions; messages already prefetched for them are discarded by librdkafka's
     /// version barrier and fetched again from the last handed-out position on resume. Non-blocking.
     func pause(_ partitions: [KafkaTopicPartition]) {

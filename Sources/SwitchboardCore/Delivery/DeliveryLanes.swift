@@ -4,7 +4,7 @@ import Synchronization
 
 /// Delivers one integration's events: strictly in order per ordering key, different keys in parallel.
 ///
-/// Each ordering key (one conversation, by default) has a lane. A fixed pool of `maxInFlight` workers takes ready
+/// Each ordering key (one conversation, by default) has a lane. A pool of `maxInFlight` workers takes ready
 /// lanes round-robin and makes one attempt on the lane's first event. A lane that must wait for a retry sleeps on
 /// its own timer and frees its worker, so a failing key holds back only itself. Every event ends with exactly one
 /// `DeliveryOutcome`, handed to `onOutcome` before the lane moves on.
@@ -12,14 +12,29 @@ public final class DeliveryLanes: Service, Sendable {
     /// Receives every outcome, in lane order.
     public typealias OutcomeHandler = @Sendable (Delivery, DeliveryOutcome) async -> Void
 
-    private let destination: PolyAIDestination
-    private let policy: RetryPolicy
-    private let maxInFlight: Int
+    /// What a reload may change, read once per attempt.
+    private struct Settings {
+        var destination: PolyAIDestination
+        var policy: RetryPolicy
+        var rateLimiter: RateLimiter?
+        var rate: (count: Int, per: Duration)?
+    }
+
+    /// Workers running and wanted: a reload that raises `max_in_flight` adds workers, one that lowers it lets
+    /// workers end after their current attempt.
+    private struct Workers {
+        var running = 0
+        var wanted: Int
+    }
+
+    private let settings: Mutex<Settings>
+    private let workers: Mutex<Workers>
+    private let addedWorkers: AsyncStream<Void>
+    private let addWorker: AsyncStream<Void>.Continuation
     private let transport: any ExternalEventsTransport
     private let clock: any DeliveryClock
     private let logger: Logger
     private let metrics: IntegrationMetrics
-    private let rateLimiter: RateLimiter?
     private let jitter: @Sendable (ClosedRange<Int64>) -> Int64
     private let circuitThreshold: Int
     private let onOutcome: OutcomeHandler
@@ -48,19 +63,47 @@ public final class DeliveryLanes: Service, Sendable {
         self.integration = integration
         self.tap = tap
         self.circuitThreshold = max(1, circuitThreshold)
-        self.destination = destination
-        self.policy = policy
-        self.maxInFlight = max(1, maxInFlight)
+        self.settings = Mutex(Settings(
+            destination: destination, policy: policy, rateLimiter: rateLimit.map { RateLimiter(count: $0.count, per: $0.per, clock: clock) },
+            rate: rateLimit
+        ))
+        self.workers = Mutex(Workers(wanted: max(1, maxInFlight)))
+        (self.addedWorkers, self.addWorker) = AsyncStream.makeStream(of: Void.self)
         self.transport = transport
         self.clock = clock
         var logger = logger
         logger[metadataKey: LogKey.integration] = .string(integration)
         self.logger = logger
         self.metrics = IntegrationMetrics.named(integration)
-        self.rateLimiter = rateLimit.map { RateLimiter(count: $0.count, per: $0.per, clock: clock) }
         self.jitter = jitter
         self.onOutcome = onOutcome
     }
+
+    /// Applies a reloaded integration's settings to the next attempts: events queued or in backoff keep their place
+    /// and their attempt count; an attempt under way finishes with the settings it started with.
+    public func reconfigure(
+        destination: PolyAIDestination, policy: RetryPolicy, maxInFlight: Int, rateLimit: (count: Int, per: Duration)?
+    ) {
+        settings.withLock { settings in
+            settings.destination = destination
+            settings.policy = policy
+            // An unchanged rate keeps its limiter, so the spacing of attempts carries on across the reload.
+            if settings.rate?.count != rateLimit?.count || settings.rate?.per != rateLimit?.per {
+                settings.rateLimiter = rateLimit.map { RateLimiter(count: $0.count, per: $0.per, clock: clock) }
+                settings.rate = rateLimit
+            }
+        }
+        let added = workers.withLock { workers -> Int in
+            workers.wanted = max(1, maxInFlight)
+            guard workers.running > 0 else { return 0 }
+            let added = max(0, workers.wanted - workers.running)
+            workers.running += added
+            return added
+        }
+        for _ in 0..<added { addWorker.yield() }
+    }
+
+    private var policy: RetryPolicy { settings.withLock { $0.policy } }
 
     /// Calls `observer` with `true` while the circuit holds events (open, with events waiting) and `false` otherwise:
     /// sources pause intake while held. An open circuit with nothing left to probe with (every held event reached
@@ -121,7 +164,14 @@ public final class DeliveryLanes: Service, Sendable {
         await withGracefulShutdownHandler {
             await withTaskCancellationHandler {
                 await withDiscardingTaskGroup { group in
-                    for _ in 0..<maxInFlight {
+                    let count = workers.withLock { workers in
+                        workers.running = workers.wanted
+                        return workers.wanted
+                    }
+                    for _ in 0..<count {
+                        group.addTask { await self.work() }
+                    }
+                    for await _ in addedWorkers {
                         group.addTask { await self.work() }
                     }
                 }
@@ -138,6 +188,7 @@ public final class DeliveryLanes: Service, Sendable {
         let (workers, timers) = state.withLock { $0.stop() }
         for worker in workers { worker.resume(returning: nil) }
         for timer in timers { timer.cancel() }
+        addWorker.finish()
     }
 
     // MARK: - Workers
@@ -145,6 +196,11 @@ public final class DeliveryLanes: Service, Sendable {
     private func work() async {
         while let key = await nextLane() {
             await serve(lane: key)
+            if workers.withLock({ workers in
+                guard workers.running > workers.wanted else { return false }
+                workers.running -= 1
+                return true
+            }) { return }
         }
     }
 
@@ -166,6 +222,7 @@ public final class DeliveryLanes: Service, Sendable {
             await finish(key: key, delivery: delivery, outcome: .deadLettered(reason: reason.rawValue, last: previous.attemptRecord))
             return
         }
+        let (destination, policy, rateLimiter) = settings.withLock { ($0.destination, $0.policy, $0.rateLimiter) }
         let request = destination.request(for: delivery.event)
         if let malformation = request.malformation {
             // Built from input that no attempt can send (CR/LF in a header value…): permanent, never retried, and

@@ -1,11 +1,11 @@
 import Foundation
 import Logging
 import ServiceLifecycle
-import UnixSignals
+import Synchronization
 
-/// Re-reads `file:` keys when the file changes and on SIGHUP, so a key is rotated without downtime: requests already
+/// Re-reads `file:` keys when the file changes (and on SIGHUP, through the configuration reload), so a key is rotated without downtime: requests already
 /// built keep the old key, new ones use the new key, and a failed read keeps the old key (and logs an error).
-public struct KeyRotation: Service {
+public final class KeyRotation: Service, Sendable {
     /// One integration's key file and the holder requests read it from.
     public struct Watched: Sendable {
         /// The integration's name.
@@ -23,51 +23,53 @@ public struct KeyRotation: Service {
         }
     }
 
-    private let watched: [Watched]
+    private let watched: Mutex<[Watched]>
     private let interval: Duration
     private let logger: Logger
 
     /// Watches `watched`, checking the files every `interval`.
     public init(watched: [Watched], interval: Duration = .seconds(2), logger: Logger) {
-        self.watched = watched
+        self.watched = Mutex(watched)
         self.interval = interval
         self.logger = logger
     }
 
+    /// Watches these key files from now on instead (a reload added, changed or removed integrations).
+    public func watch(_ items: [Watched]) {
+        watched.withLock { $0 = items }
+    }
+
     public func run() async throws {
-        // SIGHUP is always trapped (its default action would end the process), even with no key file to re-read.
-        let hangups = await UnixSignalsSequence(trapping: .sighup)
         await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await _ in hangups { self.reloadAll(reason: "SIGHUP") }
-            }
-            if !watched.isEmpty { group.addTask { await self.pollFiles() } }
+            group.addTask { await self.pollFiles() }
             try? await gracefulShutdown()
             group.cancelAll()
         }
     }
 
     private func pollFiles() async {
-        var stamps = watched.map { Self.stamp(of: $0.file) }
+        var stamps: [String: String] = [:]
+        for item in watched.withLock({ $0 }) { stamps[item.file] = Self.stamp(of: item.file) }
         while !Task.isCancelled {
             do {
                 try await Task.sleep(for: interval)
             } catch {
                 return
             }
-            for (index, item) in watched.enumerated() {
+            for item in watched.withLock({ $0 }) {
                 let stamp = Self.stamp(of: item.file)
-                if stamp != stamps[index] {
-                    stamps[index] = stamp
-                    reload(item, reason: "file changed")
-                }
+                if let known = stamps[item.file], known == stamp { continue }
+                let isNew = stamps[item.file] == nil
+                stamps[item.file] = stamp
+                // A file first watched after a reload was just read by that reload.
+                if !isNew { reload(item, reason: "file changed") }
             }
         }
     }
 
     /// Reads every watched file again.
     public func reloadAll(reason: String) {
-        for item in watched { reload(item, reason: reason) }
+        for item in watched.withLock({ $0 }) { reload(item, reason: reason) }
     }
 
     /// Reads one key file again; keeps the old key when the file is missing or empty.
@@ -89,7 +91,7 @@ public struct KeyRotation: Service {
 
     /// Modification time, size and inode of the file a path resolves to: enough to notice a rewrite, an atomic
     /// rename, or a Kubernetes secret update (which swaps the target of a symbolic link).
-    static func stamp(of file: String) -> String {
+    public static func stamp(of file: String) -> String {
         let resolved = URL(fileURLWithPath: file).resolvingSymlinksInPath().path
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: resolved) else { return "missing" }
         let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0

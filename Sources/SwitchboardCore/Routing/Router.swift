@@ -35,6 +35,11 @@ public struct Router: Sendable {
     /// Every Kafka topic that has a route.
     public var kafkaTopics: [String] { kafka.keys.sorted() }
 
+    /// Whether a route reads `topic`.
+    public func reads(topic: String) -> Bool {
+        kafka[topic] != nil
+    }
+
     /// The route of a webhook request path (a trailing slash is ignored).
     public func webhook(path: String) -> Target? {
         webhooks[Router.normalize(path)]

@@ -9,6 +9,7 @@ import SwitchboardCore
 /// The admin listener: `/healthz`, `/readyz`, `/metrics` (Prometheus text) and the status page.
 ///
 /// `GET /-/tap` streams events as they pass (``AdminTapStream``, for `switchboard tap`).
+/// `POST /-/reload` reloads the configuration file (`200` applied, `422` rejected, with the errors).
 /// The status page is `/` (HTML, polling `GET /-/status`); its actions are `POST /-/dead-letters/{id}/replay`, and
 /// `POST /-/session` opens a session with the token. With `admin.token` set, everything but `/healthz`, `/readyz`
 /// and `/metrics` needs `Authorization: Bearer TOKEN` or the session cookie; actions from a session need its CSRF
@@ -105,6 +106,18 @@ public struct AdminServer: Service {
                 return Self.json(.badRequest, #"{"result":"refused","message":"a dead letter id is a positive number"}"#)
             }
             let (status, json) = await readiness.replayDeadLetter(id: id)
+            return Self.json(HTTPResponse.Status(code: status), json)
+        }
+        router.post("/-/reload") { request, _ in
+            guard !loopbackOnly || Self.namesLoopback(request) else { return Self.wrongHost() }
+            let caller = access.caller(request)
+            guard caller != .denied else { return Self.unauthorized() }
+            // A browser on another site cannot make this request; a page session needs its CSRF token as well.
+            guard Self.isSameOrigin(request) else { return Self.json(.forbidden, #"{"result":"refused","message":"cross-site request refused"}"#) }
+            if case .session = caller, !access.mayAct(caller, csrfToken: request.headers[.init(AdminAccess.csrfHeader)!]) {
+                return Self.json(.forbidden, #"{"result":"refused","message":"missing or wrong CSRF token: reload the page"}"#)
+            }
+            let (status, json) = await readiness.reload()
             return Self.json(HTTPResponse.Status(code: status), json)
         }
         let port = self.port

@@ -10,4 +10,7 @@ public protocol AdminStatus: Sendable {
     /// Replays one dead letter now, as `switchboard dlq replay ID` does; answers an HTTP status and a JSON body
     /// (`POST /-/dead-letters/{id}/replay`).
     func replayDeadLetter(id: Int64) async -> (status: Int, json: String)
+    /// Reloads the configuration file; `200 {"result":"applied","hash":...}` or `422 {"result":"rejected","errors":[...]}`
+    /// (`POST /-/reload`).
+    func reload() async -> (status: Int, json: String)
 }

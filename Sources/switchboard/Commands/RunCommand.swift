@@ -12,7 +12,10 @@ import SwitchboardHTTP
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run Switchboard on a configuration until SIGTERM/SIGINT (graceful)."
+        abstract: "Run Switchboard on a configuration until SIGTERM/SIGINT (graceful); SIGHUP reloads it.",
+        discussion: """
+        The configuration is also reloaded when its file (or a file it includes with ${file:...}) changes, and on         POST /-/reload to the admin listener. A reload is checked in full first: an invalid file, or one changing a         setting bound at start (listen, admin, journal, webhook.journal, kafka), changes nothing.
+        """
     )
 
     @Option(name: .shortAndLong, help: "The YAML configuration file.")
@@ -34,11 +37,16 @@ struct RunCommand: AsyncParsableCommand {
 
         let client = CurlHTTPClient(proxy: settings.polyai.proxy, logger: logger)
         defer { client.shutdown() }
+        let file = config
         let bridge: Bridge
         do {
             bridge = try Bridge(
                 config: settings, integrations: checked.integrations, keys: checked.keys,
-                transport: ExternalEventsClient(client: client), registry: registry, logger: logger
+                transport: ExternalEventsClient(client: client), registry: registry, logger: logger,
+                reload: {
+                    let (checked, issues) = ConfigCheck.run(file: file)
+                    return (checked.map { LoadedConfiguration(config: $0.config, integrations: $0.integrations, keys: $0.keys.mapValues(\.current)) }, issues)
+                }
             )
         } catch {
             logger.critical("switchboard cannot start", metadata: [LogKey.error: .string("\(error)")])
@@ -46,11 +54,20 @@ struct RunCommand: AsyncParsableCommand {
         }
         try await bridge.replayJournal()
 
-        let group = ServiceGroup(configuration: .init(
-            services: bridge.services.map { .init(service: $0) },
+        let deadline = ShutdownDeadline(timeout: settings.shutdownTimeout)
+        bridge.reloader.onApply { config in
+            deadline.update(config.shutdownTimeout)
+            LogSetup.apply(format: config.logging.format, level: config.logging.level)
+        }
+        var configuration = ServiceGroupConfiguration(
+            services: (bridge.services + [deadline]).map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
-        ).with(maximumGracefulShutdownDuration: settings.shutdownTimeout))
+        )
+        configuration.maximumCancellationDuration = .seconds(5)
+        let group = ServiceGroup(configuration: configuration)
+        let running = Task { try await group.run() }
+        deadline.onExpiry { running.cancel() }
 
         Task {
             let webhookPort = await bridge.webhook.port.value()
@@ -63,7 +80,7 @@ struct RunCommand: AsyncParsableCommand {
             ])
         }
         do {
-            try await group.run()
+            try await running.value
         } catch {
             await bridge.close()
             throw error
@@ -73,12 +90,3 @@ struct RunCommand: AsyncParsableCommand {
     }
 }
 
-extension ServiceGroupConfiguration {
-    /// The configuration with a bound on graceful shutdown (then tasks are cancelled).
-    func with(maximumGracefulShutdownDuration duration: Duration) -> ServiceGroupConfiguration {
-        var copy = self
-        copy.maximumGracefulShutdownDuration = duration
-        copy.maximumCancellationDuration = .seconds(5)
-        return copy
-    }
-}

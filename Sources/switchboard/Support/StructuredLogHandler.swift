@@ -9,16 +9,22 @@ struct StructuredLogHandler: LogHandler {
         case logfmt, json
     }
 
+    /// The format and level every handler writes with; a configuration reload changes them.
+    static let settings = Mutex<(format: Format, level: Logger.Level)>((.logfmt, .info))
+
     var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level
+    /// A level set on one logger in code, instead of the configured one.
+    private var chosenLevel: Logger.Level?
     private let label: String
-    private let format: Format
     private static let output = Mutex<Void>(())
 
-    init(label: String, format: Format, level: Logger.Level) {
+    var logLevel: Logger.Level {
+        get { chosenLevel ?? Self.settings.withLock { $0.level } }
+        set { chosenLevel = newValue }
+    }
+
+    init(label: String) {
         self.label = label
-        self.format = format
-        self.logLevel = level
     }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -31,7 +37,7 @@ struct StructuredLogHandler: LogHandler {
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
         let timestamp = Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
         var line: String
-        switch format {
+        switch Self.settings.withLock({ $0.format }) {
         case .logfmt:
             line = "ts=\(timestamp) level=\(event.level) msg=\(Self.logfmtValue(event.message.description))"
             for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
@@ -68,8 +74,14 @@ struct StructuredLogHandler: LogHandler {
 /// Bootstraps logging once per process.
 enum LogSetup {
     static func bootstrap(format: String, level: String) {
+        apply(format: format, level: level)
+        LoggingSystem.bootstrap { label in StructuredLogHandler(label: label) }
+    }
+
+    /// Changes the format and level of every logger (a reloaded `log:` block).
+    static func apply(format: String, level: String) {
         let format = StructuredLogHandler.Format(rawValue: format) ?? .logfmt
         let level = Logger.Level(rawValue: level) ?? .info
-        LoggingSystem.bootstrap { label in StructuredLogHandler(label: label, format: format, level: level) }
+        StructuredLogHandler.settings.withLock { $0 = (format, level) }
     }
 }

@@ -46,33 +46,24 @@ struct TestBridge {
 
     static let key = "sk-bridge-test-9f8e7d6c5b4a"
 
-    /// Builds the bridge; `extra` replaces the built integrations by name (test integrations).
+    /// Builds the bridge; `extra` replaces the built integrations by name (test integrations). The YAML is written to
+    /// `directory/switchboard.yaml`, which a reload (`bridge.reloader`, `POST /-/reload`) reads again.
     init(
         yaml: String, directory: String, extra: [String: any Integration] = [:], clock: any DeliveryClock = SystemDeliveryClock(),
         environment: [String: String] = [:]
     ) throws {
-        let loaded = ConfigLoader.load(
-            yaml: yaml, file: directory + "/switchboard.yaml", environment: environment.merging(["TEST_KEY_BOOKINGS": Self.key]) { $1 }
-        )
-        guard let config = loaded.config else {
-            throw TestFailure("config did not load: \(loaded.issues)")
-        }
-        var registry = IntegrationRegistry()
-        MappingIntegration.register(in: &registry)
-        StripeIntegration.register(in: &registry)
-        HubSpotIntegration.register(in: &registry, clock: clock)
-        TwilioIntegration.register(in: &registry)
-        SalesforceIntegration.register(in: &registry)
-        ZendeskIntegration.register(in: &registry, clock: clock)
-        let diagnostics = ConfigDiagnostics()
-        var integrations = registry.build(config, diagnostics: diagnostics)
-        integrations.merge(extra) { _, new in new }
-        guard !diagnostics.hasErrors else { throw TestFailure("plugins did not build: \(diagnostics.issues)") }
+        let file = directory + "/switchboard.yaml"
+        try yaml.write(toFile: file, atomically: true, encoding: .utf8)
+        let environment = environment.merging(["TEST_KEY_BOOKINGS": Self.key]) { $1 }
+        let load: ConfigReloader.Loader = { Self.load(file: file, environment: environment, extra: extra, clock: clock) }
+        let (loaded, issues) = load()
+        guard let loaded else { throw TestFailure("config did not load: \(issues)") }
+        let config = loaded.config
         let client = CurlHTTPClient(logger: Logger(label: "test"))
         let bridge = try Bridge(
-            config: config, integrations: integrations,
-            keys: Dictionary(uniqueKeysWithValues: config.integrations.map { ($0.name, KeyHolder(APIKey(Self.key))) }),
-            transport: ExternalEventsClient(client: client), clock: clock, logger: Logger(label: "test")
+            config: config, integrations: loaded.integrations,
+            keys: loaded.keys.mapValues { KeyHolder($0) },
+            transport: ExternalEventsClient(client: client), clock: clock, logger: Logger(label: "test"), reload: load
         )
         self.bridge = bridge
         self.client = client
@@ -87,6 +78,33 @@ struct TestBridge {
             try await bridge.replayJournal()
             try await group.run()
         }
+    }
+
+    /// Reads `file` as `switchboard run` does: the configuration, its plugins (with `extra` in place of built ones)
+    /// and a test key for every integration.
+    static func load(
+        file: String, environment: [String: String], extra: [String: any Integration], clock: any DeliveryClock
+    ) -> (LoadedConfiguration?, [ConfigIssue]) {
+        let loaded = ConfigLoader.load(file: file, environment: environment)
+        guard let config = loaded.config else { return (nil, loaded.issues) }
+        var registry = IntegrationRegistry()
+        MappingIntegration.register(in: &registry)
+        StripeIntegration.register(in: &registry)
+        HubSpotIntegration.register(in: &registry, clock: clock)
+        TwilioIntegration.register(in: &registry)
+        SalesforceIntegration.register(in: &registry)
+        ZendeskIntegration.register(in: &registry, clock: clock)
+        let diagnostics = ConfigDiagnostics()
+        var integrations = registry.build(config, diagnostics: diagnostics)
+        integrations.merge(extra) { _, new in new }
+        guard !diagnostics.hasErrors else { return (nil, loaded.issues + diagnostics.issues) }
+        let keys = Dictionary(uniqueKeysWithValues: config.integrations.map { ($0.name, APIKey(Self.key)) })
+        return (LoadedConfiguration(config: config, integrations: integrations, keys: keys), loaded.issues + diagnostics.issues)
+    }
+
+    /// Writes `yaml` as the configuration file (a reload reads it).
+    func rewrite(_ yaml: String) throws {
+        try yaml.write(toFile: directory + "/switchboard.yaml", atomically: true, encoding: .utf8)
     }
 
     var webhookURL: String {

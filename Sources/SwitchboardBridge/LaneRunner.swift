@@ -1,0 +1,42 @@
+import ServiceLifecycle
+import Synchronization
+import SwitchboardCore
+
+/// Runs every integration's delivery lanes, those of the configuration at start and those a reload adds, and keeps
+/// a removed integration's lanes running until the process stops, so what they hold still gets its outcome.
+public final class LaneRunner: Service, Sendable {
+    private let started = Mutex<[String: DeliveryLanes]>([:])
+    private let additions: AsyncStream<DeliveryLanes>
+    private let addition: AsyncStream<DeliveryLanes>.Continuation
+
+    /// Runs `lanes` once `run()` starts.
+    init(_ lanes: [String: DeliveryLanes]) {
+        (additions, addition) = AsyncStream.makeStream(of: DeliveryLanes.self)
+        started.withLock { $0 = lanes }
+    }
+
+    /// Every integration's lanes started since the process started, including those a reload removed.
+    public var all: [String: DeliveryLanes] { started.withLock { $0 } }
+
+    /// Starts the lanes of an integration a reload added (its name was never configured since start).
+    func start(_ name: String, _ lanes: DeliveryLanes) {
+        started.withLock { $0[name] = lanes }
+        addition.yield(lanes)
+    }
+
+    public func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                for lanes in all.values {
+                    group.addTask { try await lanes.run() }
+                }
+                // The lanes inherit the graceful shutdown: each stops taking lanes and finishes its attempts.
+                for await lanes in additions {
+                    group.addTask { try await lanes.run() }
+                }
+            }
+        } onGracefulShutdown: {
+            self.addition.finish()
+        }
+    }
+}
