@@ -31,6 +31,7 @@ public struct FuzzTarget: Sendable {
         FuzzTarget(name: "timestamps", summary: "text → Timestamps.*, TimestampWindow", run: ParserTargets.timestamps),
         FuzzTarget(name: "codec", summary: "bytes → InboundEventCodec decode, and encode/decode round trip", run: CodecTarget.run),
         FuzzTarget(name: "commit-metadata", summary: "text → CommitMetadata decode; offsets → encode under a limit → decode", run: CommitMetadataTarget.run),
+        FuzzTarget(name: "traceparent", summary: "header values → TraceContext (traceparent, tracestate) and the headers it passes on", run: ParserTargets.traceparent),
     ] + PluginTargets.all.map { plugin in
         FuzzTarget(name: plugin.name, summary: "request → \(plugin.name) verify + map (+ after a journal round trip)", run: plugin.run)
     }

@@ -3,6 +3,23 @@ import SwitchboardCore
 
 /// The parsers that read what a caller sends: XML, JSON (with the id look-up), forms, `Retry-After`, timestamps.
 enum ParserTargets {
+    /// `traceparent`, a newline, `tracestate` → a context that only ever passes on valid, printable header values.
+    @Sendable static func traceparent(_ bytes: [UInt8]) {
+        let newline = bytes.firstIndex(of: 10) ?? bytes.endIndex
+        let parent = String(decoding: bytes[..<newline], as: UTF8.self)
+        let state = newline < bytes.endIndex ? String(decoding: bytes[(newline + 1)...], as: UTF8.self) : nil
+        var headers = [Header("traceparent", parent)]
+        if let state { headers.append(Header("tracestate", state)) }
+        guard let context = TraceContext(headers: headers) else { return }
+        let span = TraceContext.newSpanID()
+        for header in context.headers(spanID: span) {
+            FuzzCheck.require(header.value.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }, "traceparent: a control or non-ASCII byte would be sent")
+        }
+        let passed = context.traceparent(spanID: span)
+        FuzzCheck.require(TraceContext.parse(passed)?.traceID == context.traceID, "traceparent: what is passed on does not parse back to the same trace")
+        FuzzCheck.require(passed.utf8.count == 55, "traceparent: what is passed on is not version 00")
+    }
+
     /// XML body → element tree; its path look-ups find what the document holds, and its JSON form always encodes.
     @Sendable static func xml(_ bytes: [UInt8]) {
         guard let root = try? XMLBody.parse(bytes) else { return }

@@ -33,6 +33,8 @@ public final class Bridge: Sendable {
     public let tap: EventTap
     private let pipeline: WebhookPipeline
     private let logger: Logger
+    /// The span exporter's own HTTP client, when `tracing:` is configured.
+    private let exportClient: CurlHTTPClient?
 
     /// The delivery lanes of the configuration in force, by integration.
     public var lanes: [String: DeliveryLanes] { live.current.lanes }
@@ -54,6 +56,14 @@ public final class Bridge: Sendable {
             nowMillis: { clock.nowMillis() }, logger: logger
         )
         let tap = EventTap()
+        var exporter: OTLPTraceExporter?
+        var exportClient: CurlHTTPClient?
+        if let tracing = config.tracing {
+            let client = CurlHTTPClient(maxConnections: 2, logger: logger)
+            exportClient = client
+            exporter = OTLPTraceExporter(url: tracing.tracesURL, serviceName: tracing.serviceName, client: client, logger: logger)
+        }
+        let tracer = exporter.map { SwitchboardTracer(exporter: $0) }
         let hash = ConfigFingerprint.of(file: config.file).hash
         let live = LiveConfiguration(ActiveConfiguration(config: config, integrations: integrations, lanes: [:], destinations: [:], hash: hash))
         let pipeline = WebhookPipeline(live: live, journal: journal, dedupWindow: config.journal.dedupWindow, clock: clock, tap: tap, logger: logger)
@@ -62,7 +72,7 @@ public final class Bridge: Sendable {
             DeliveryLanes(
                 integration: name, destination: destination, policy: integration.retry.policy, maxInFlight: integration.maxInFlight,
                 rateLimit: integration.rateLimit.map { ($0.count, $0.per) }, transport: transport, clock: clock, logger: logger, tap: tap,
-                onOutcome: { delivery, outcome in await dispatch.record(delivery, outcome, integration: name) }
+                tracer: tracer, onOutcome: { delivery, outcome in await dispatch.record(delivery, outcome, integration: name) }
             )
         }
         var lanes: [String: DeliveryLanes] = [:]
@@ -80,7 +90,9 @@ public final class Bridge: Sendable {
         let runner = LaneRunner(lanes)
         var kafka: KafkaSource?
         if let settings = config.kafka, RestartOnlySettings.readsKafka(config) || config.webhook.journal == .kafka {
-            kafka = try KafkaSource(config: config, kafka: settings, live: live, runner: runner, journal: journal, clock: clock, tap: tap, logger: logger)
+            kafka = try KafkaSource(
+                config: config, kafka: settings, live: live, runner: runner, journal: journal, clock: clock, tap: tap, tracer: tracer, logger: logger
+            )
             dispatch.kafka.withLock { $0 = kafka }
         }
 
@@ -88,10 +100,10 @@ public final class Bridge: Sendable {
         if config.webhook.journal == .kafka, let settings = config.kafka {
             receiver = KafkaJournallingReceiver(
                 live: live, producer: try Self.webhookProducer(settings, webhook: config.webhook, logger: logger),
-                journal: journal, clock: clock, tap: tap, logger: logger
+                journal: journal, clock: clock, tap: tap, tracer: tracer, logger: logger
             )
         } else {
-            receiver = JournallingReceiver(live: live, pipeline: pipeline, journal: journal, logger: logger)
+            receiver = JournallingReceiver(live: live, pipeline: pipeline, journal: journal, logger: logger, tracer: tracer)
         }
         let responder = WebhookResponder(receiver: receiver, clock: clock, logger: logger)
         let webhook = try WebhookServer(host: config.listen.host, port: config.listen.port, responder: responder, logger: logger)
@@ -120,8 +132,10 @@ public final class Bridge: Sendable {
         self.webhook = webhook
         self.admin = admin
         self.logger = logger
+        self.exportClient = exportClient
         let sources: [any Service] = kafka.map { [$0] } ?? []
-        self.services = [rotation, ConfigWatch(reloader: reloader, rotation: rotation), runner] + sources + [admin, webhook]
+        // The exporter stops last, so the spans of the last outcomes are sent.
+        self.services = (exporter.map { [$0] } ?? []) + [rotation, ConfigWatch(reloader: reloader, rotation: rotation), runner] + sources + [admin, webhook]
     }
 
     /// The key files to watch: every integration whose key is read from a file, with the holder its lanes read.
@@ -163,6 +177,7 @@ public final class Bridge: Sendable {
         await pipeline.drain()
         kafka?.close()
         journal.close()
+        exportClient?.shutdown()
     }
 }
 

@@ -121,7 +121,7 @@ public struct DeadLetterReplay: Sendable {
                 attempts: letter.attempts + (posted ? 1 : 0), lastStatus: status, errorMessage: message,
                 correlationID: correlationID, eventID: event.eventID, firstSeenMillis: letter.firstSeenMillis,
                 deadLetteredAtMillis: nowMillis, contentType: event.contentType,
-                metadata: DeadLetterMetadata.encode(event), body: event.body
+                metadata: DeadLetterMetadata.encode(event), body: event.body, traceID: letter.traceID
             )
         }
     }
@@ -136,7 +136,20 @@ public struct DeadLetterReplay: Sendable {
         }
     }
 
+    /// The dead letter's External Events, in the trace the event first travelled in (when its id is known).
     private func mapped(_ letter: DeadLetter) -> Swift.Result<[ExternalEvent], MappingFailure> {
+        mappedEvents(letter).map { events in
+            guard let traceID = letter.traceID, TraceContext.parse("00-\(traceID)-\(TraceContext.newSpanID())-01") != nil else { return events }
+            let trace = TraceContext(traceID: traceID, parentSpanID: TraceContext.newSpanID())
+            return events.map { event in
+                var event = event
+                event.trace = trace
+                return event
+            }
+        }
+    }
+
+    private func mappedEvents(_ letter: DeadLetter) -> Swift.Result<[ExternalEvent], MappingFailure> {
         if let location = DeadLetterMetadata.idLocation(letter.metadata), let eventID = letter.eventID {
             return .success([ExternalEvent(eventID: eventID, idLocation: location, body: letter.body, contentType: letter.contentType ?? "application/json")])
         }

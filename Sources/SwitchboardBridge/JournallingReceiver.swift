@@ -1,4 +1,5 @@
 import Logging
+import Tracing
 import SwitchboardCore
 import SwitchboardHTTP
 import SwitchboardStore
@@ -11,6 +12,8 @@ struct JournallingReceiver: WebhookReceiver {
     let pipeline: WebhookPipeline
     let journal: Journal
     let logger: Logger
+    /// Records the receive and journal spans when `tracing:` is configured.
+    var tracer: SwitchboardTracer? = nil
 
     var settings: WebhookConfig { live.current.config.webhook }
 
@@ -26,6 +29,27 @@ struct JournallingReceiver: WebhookReceiver {
     static let reloaded = WebhookReply.unavailable("the configuration was just reloaded")
 
     func receive(_ event: InboundEvent, target: SwitchboardCore.Router.Target) async -> WebhookReply {
+        await Self.traced(event, target: target, tracer: tracer) { span in await take(event, target: target, span: span) }
+    }
+
+    /// Runs `take` under a `webhook.receive` span continuing the caller's trace (when tracing is on), and ends it
+    /// with the reply's status.
+    static func traced(
+        _ event: InboundEvent, target: SwitchboardCore.Router.Target, tracer: SwitchboardTracer?,
+        _ take: (SwitchboardSpan?) async -> WebhookReply
+    ) async -> WebhookReply {
+        guard let tracer else { return await take(nil) }
+        let span = tracer.startSpan("webhook.receive", parent: event.trace, ofKind: .server)
+        span.attributes["http.route"] = target.route
+        span.attributes["switchboard.integration"] = target.integration
+        let reply = await take(span)
+        span.attributes["http.response.status_code"] = reply.status
+        if reply.status >= 500 { span.setStatus(SpanStatus(code: .error, message: "HTTP \(reply.status)")) }
+        span.end()
+        return reply
+    }
+
+    private func take(_ event: InboundEvent, target: SwitchboardCore.Router.Target, span: SwitchboardSpan?) async -> WebhookReply {
         let configuration = live.current
         guard let integration = configuration.integrations[target.integration] else { return Self.reloaded }
         let metrics = IntegrationMetrics.named(target.integration)
@@ -48,6 +72,10 @@ struct JournallingReceiver: WebhookReceiver {
             }
         }
 
+        // Journalled with its trace (the receive span's, the caller's, or a new one), so it survives a restart.
+        let event = event.tracing(under: span?.trace)
+        let journalSpan = tracer?.startSpan("journal.append", parent: span?.trace, ofKind: .internal)
+        defer { journalSpan?.end() }
         let entryID: Int64
         do {
             entryID = try await journal.append(NewJournalEntry(

@@ -1,4 +1,5 @@
 import Logging
+import Tracing
 import Synchronization
 import SwitchboardCore
 import SwitchboardHTTP
@@ -17,9 +18,14 @@ final class KafkaJournallingReceiver: WebhookReceiver {
     private let logger: Logger
     private let lastFailure = Mutex<String?>(nil)
     private let tap: EventTap
+    private let tracer: SwitchboardTracer?
 
-    init(live: LiveConfiguration, producer: KafkaProducer, journal: Journal, clock: any DeliveryClock, tap: EventTap = EventTap(), logger: Logger) {
+    init(
+        live: LiveConfiguration, producer: KafkaProducer, journal: Journal, clock: any DeliveryClock, tap: EventTap = EventTap(),
+        tracer: SwitchboardTracer? = nil, logger: Logger
+    ) {
         self.tap = tap
+        self.tracer = tracer
         self.live = live
         self.producer = producer
         self.journal = journal
@@ -41,12 +47,18 @@ final class KafkaJournallingReceiver: WebhookReceiver {
     }
 
     func receive(_ event: InboundEvent, target: SwitchboardCore.Router.Target) async -> WebhookReply {
+        await JournallingReceiver.traced(event, target: target, tracer: tracer) { span in await take(event, target: target, span: span) }
+    }
+
+    private func take(_ event: InboundEvent, target: SwitchboardCore.Router.Target, span: SwitchboardSpan?) async -> WebhookReply {
         guard let integration = live.current.integrations[target.integration] else { return JournallingReceiver.reloaded }
         if let reply = JournallingReceiver.rejection(of: event, by: integration, target: target, logger: logger) { return reply }
+        let event = event.tracing(under: span?.trace)
+        let trace = event.trace
         let metrics = IntegrationMetrics.named(target.integration)
         metrics.received.increment()
         tap.publish(EventTap.Entry(atMillis: event.receivedAtMillis, integration: target.integration, route: target.route, stage: .received, body: event.body))
-        let events: [ExternalEvent]
+        var events: [ExternalEvent]
         do {
             events = try integration.map(event)
         } catch {
@@ -62,7 +74,8 @@ final class KafkaJournallingReceiver: WebhookReceiver {
                     integration: target.integration, route: target.route, reason: error.reason, attempts: 0, lastStatus: nil,
                     errorMessage: error.message, correlationID: nil, eventID: nil, firstSeenMillis: event.receivedAtMillis,
                     deadLetteredAtMillis: clock.nowMillis(), contentType: event.contentType,
-                    metadata: InboundEventCodec.encodeMetadata(event.storable(for: integration)), body: event.body
+                    metadata: InboundEventCodec.encodeMetadata(event.storable(for: integration)), body: event.body,
+                    traceID: trace?.traceID
                 ))
             } catch {
                 return .unavailable("dead letter store unavailable")
@@ -71,6 +84,7 @@ final class KafkaJournallingReceiver: WebhookReceiver {
         }
         // Mapped to nothing (an event type the integration ignores): nothing to produce, nothing to deliver.
         guard !events.isEmpty else { return Self.acknowledge(integration, event) }
+        for index in events.indices where events[index].trace == nil { events[index].trace = trace }
         let delivery = integration.deliveryID(for: event)
         for external in events { tap.publish(EventTap.Entry(atMillis: clock.nowMillis(), integration: target.integration, route: target.route, eventID: external.eventID, stage: .mapped(events: events.count), body: external.body)) }
         let records = events.enumerated().map { index, external in
@@ -79,7 +93,11 @@ final class KafkaJournallingReceiver: WebhookReceiver {
                 deliveryIdentity: delivery.map { "\(target.integration):\($0)#\(index)" }
             )
         }
-        if let failure = await produce(records) {
+        let produceSpan = tracer?.startSpan("kafka.produce", parent: span?.trace, ofKind: .producer)
+        let failure = await produce(records)
+        if let failure { produceSpan?.setStatus(SpanStatus(code: .error, message: failure)) }
+        produceSpan?.end()
+        if let failure {
             lastFailure.withLock { $0 = failure }
             logger.warning("webhook not journalled: the broker did not acknowledge its records", metadata: [
                 LogKey.integration: .string(target.integration), LogKey.error: .string(failure),

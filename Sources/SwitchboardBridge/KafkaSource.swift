@@ -47,6 +47,7 @@ public final class KafkaSource: Service, Sendable {
     /// `shutdown_timeout` leaves, less a second for the lanes and the close.
     private let stopBudget: Mutex<Duration>
     private let tap: EventTap
+    private let tracer: SwitchboardTracer?
 
     /// Builds the consumer (and the dead-letter producer when `kafka.dead_letter_topic` is set); a bad librdkafka
     /// option is an error naming the key.
@@ -58,9 +59,11 @@ public final class KafkaSource: Service, Sendable {
         journal: Journal,
         clock: any DeliveryClock,
         tap: EventTap = EventTap(),
+        tracer: SwitchboardTracer? = nil,
         logger: Logger
     ) throws(KafkaError) {
         self.tap = tap
+        self.tracer = tracer
         self.live = live
         self.runner = runner
         self.journal = journal
@@ -218,15 +221,23 @@ public final class KafkaSource: Service, Sendable {
             deadLetterNow(message, integration: target.integration, route: target.route, reason: "no_integration", errorMessage: "integration '\(target.integration)' is not configured")
             return
         }
-        let events: [ExternalEvent]
+        // The producer's trace (a `traceparent` header), continued by a `kafka.receive` span when tracing is on.
+        let span = tracer?.startSpan("kafka.receive", parent: routed.trace, ofKind: .consumer)
+        defer { span?.end() }
+        span?.attributes["messaging.destination.name"] = message.topic
+        span?.attributes["messaging.kafka.partition"] = Int(message.partition)
+        span?.attributes["messaging.kafka.offset"] = message.offset
+        let trace = span?.trace ?? routed.trace ?? TraceContext.start()
+        var events: [ExternalEvent]
         do {
             events = try Self.externalEvents(of: routed, mappedBy: integration, orderedByMessageKey: configuration.orderedByMessageKey.contains(target.integration))
         } catch {
             IntegrationMetrics.named(target.integration).deadLettered(reason: error.reason).increment()
             tap.publish(EventTap.Entry(atMillis: clock.nowMillis(), integration: target.integration, route: target.route, stage: .deadLettered(reason: error.reason, message: error.message)))
-            deadLetterNow(message, integration: target.integration, route: target.route, reason: error.reason, errorMessage: error.message)
+            deadLetterNow(message, integration: target.integration, route: target.route, reason: error.reason, errorMessage: error.message, traceID: trace.traceID)
             return
         }
+        for index in events.indices where events[index].trace == nil { events[index].trace = trace }
         guard !events.isEmpty else {
             consumer?.markDone(message)
             return
@@ -372,13 +383,15 @@ public final class KafkaSource: Service, Sendable {
         consumer?.markDone(message)
     }
 
-    private func deadLetterNow(_ message: KafkaMessage, integration: String, route: String, reason: String, errorMessage: String) {
-        logger.warning("event dead-lettered", metadata: [
+    private func deadLetterNow(_ message: KafkaMessage, integration: String, route: String, reason: String, errorMessage: String, traceID: String? = nil) {
+        var metadata: Logger.Metadata = [
             LogKey.integration: .string(integration), LogKey.outcome: .string(reason), LogKey.errorMessage: .string(errorMessage),
-        ])
+        ]
+        if let traceID { metadata[LogKey.traceID] = .string(traceID) }
+        logger.warning("event dead-lettered", metadata: metadata)
         Task {
             await writeDeadLetter(message, integration: integration, route: route, event: nil, reason: reason,
-                                  last: DeliveryOutcome.Attempt(attempts: 0, status: nil, errorMessage: errorMessage, correlationID: nil))
+                                  last: DeliveryOutcome.Attempt(attempts: 0, status: nil, errorMessage: errorMessage, correlationID: nil), traceID: traceID)
             await release(message)
         }
     }
@@ -386,7 +399,7 @@ public final class KafkaSource: Service, Sendable {
     /// Writes one dead letter, retrying with backoff until it is written, while the offset stays held. Writes to the
     /// dead-letter topic are retried for `kafka.dead_letter_timeout`; then the dead letter goes to the local store
     /// (logged, counted in `switchboard_dead_letter_fallbacks_total`, shown in `/readyz`), so nothing waits forever.
-    private func writeDeadLetter(_ message: KafkaMessage, integration: String, route: String, event: ExternalEvent?, reason: String, last: DeliveryOutcome.Attempt?) async {
+    private func writeDeadLetter(_ message: KafkaMessage, integration: String, route: String, event: ExternalEvent?, reason: String, last: DeliveryOutcome.Attempt?, traceID: String? = nil) async {
         var wait = Duration.milliseconds(100)
         let started = clock.nowMillis()
         var toTopic = producer != nil && deadLetterTopic != nil
@@ -395,7 +408,7 @@ public final class KafkaSource: Service, Sendable {
                 if toTopic, let producer, let topic = deadLetterTopic {
                     try await producer.send(topic: topic, key: message.key, value: message.value, headers: deadLetterHeaders(message, integration, event, reason, last))
                 } else {
-                    try await storeDeadLetter(message, integration: integration, route: route, event: event, reason: reason, last: last)
+                    try await storeDeadLetter(message, integration: integration, route: route, event: event, reason: reason, last: last, traceID: traceID ?? event?.trace?.traceID)
                 }
                 return
             } catch {
@@ -421,7 +434,7 @@ public final class KafkaSource: Service, Sendable {
 
     /// The External Event as it was posted (replayable as is), or the whole Kafka message when it never mapped,
     /// into the local dead letters.
-    private func storeDeadLetter(_ message: KafkaMessage, integration: String, route: String, event: ExternalEvent?, reason: String, last: DeliveryOutcome.Attempt?) async throws {
+    private func storeDeadLetter(_ message: KafkaMessage, integration: String, route: String, event: ExternalEvent?, reason: String, last: DeliveryOutcome.Attempt?, traceID: String?) async throws {
         let inbound = InboundEvent(
             source: .kafka(topic: message.topic, partition: message.partition, offset: message.offset), route: route,
             headers: message.headers.map { Header($0.name, String(decoding: $0.value, as: UTF8.self)) },
@@ -433,7 +446,8 @@ public final class KafkaSource: Service, Sendable {
             eventID: event?.eventID, firstSeenMillis: inbound.receivedAtMillis,
             deadLetteredAtMillis: clock.nowMillis(), contentType: event?.contentType ?? inbound.contentType,
             metadata: event.map(DeadLetterMetadata.encode) ?? InboundEventCodec.encodeMetadata(inbound.storable(for: live.current.integrations[integration])),
-            body: event?.body ?? message.value
+            body: event?.body ?? message.value,
+            traceID: traceID
         ))
     }
 

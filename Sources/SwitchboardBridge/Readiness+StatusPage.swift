@@ -178,6 +178,7 @@ extension Readiness {
             "status": letter.lastStatus ?? NSNull(),
             "error_message": letter.errorMessage ?? NSNull(),
             "correlation_id": letter.correlationID ?? NSNull(),
+            "trace_id": letter.traceID ?? NSNull(),
             "event_id": letter.eventID ?? NSNull(),
             "attempts": letter.attempts,
         ]

@@ -106,13 +106,14 @@ public final class WebhookPipeline: Sendable {
             await complete(entryID: entryID, deadLetters: [deadLetter(for: event, integration: nil, name: name, reason: "no_integration", message: "integration '\(name)' is not configured")], identity: identity)
             return
         }
-        let events: [ExternalEvent]
+        let trace = event.trace ?? TraceContext.start()
+        var events: [ExternalEvent]
         do {
             events = try integration.map(event)
         } catch {
             logger.warning("event dead-lettered", metadata: [
                 LogKey.integration: .string(name), LogKey.route: .string(event.route),
-                LogKey.outcome: .string(error.reason), LogKey.errorMessage: .string(error.message),
+                LogKey.outcome: .string(error.reason), LogKey.errorMessage: .string(error.message), LogKey.traceID: .string(trace.traceID),
             ])
             IntegrationMetrics.named(name).deadLettered(reason: error.reason).increment()
             tap.publish(EventTap.Entry(atMillis: clock.nowMillis(), integration: name, route: event.route, stage: .deadLettered(reason: error.reason, message: error.message)))
@@ -125,6 +126,7 @@ public final class WebhookPipeline: Sendable {
             await complete(entryID: entryID, deadLetters: [], identity: identity)
             return
         }
+        for index in events.indices where events[index].trace == nil { events[index].trace = trace }
         open.withLock { $0[ticket] = OpenEntry(remaining: events.count, identity: identity) }
         for external in events {
             tap.publish(EventTap.Entry(atMillis: clock.nowMillis(), integration: name, route: event.route, eventID: external.eventID, stage: .mapped(events: events.count), body: external.body))
@@ -165,7 +167,8 @@ public final class WebhookPipeline: Sendable {
                     lastStatus: last?.status, errorMessage: last?.errorMessage, correlationID: last?.correlationID,
                     eventID: delivery.event.eventID, firstSeenMillis: delivery.firstSeenMillis,
                     deadLetteredAtMillis: clock.nowMillis(), contentType: delivery.event.contentType,
-                    metadata: DeadLetterMetadata.encode(delivery.event), body: delivery.event.body
+                    metadata: DeadLetterMetadata.encode(delivery.event), body: delivery.event.body,
+                    traceID: delivery.event.trace?.traceID
                 ))
             }
             entry.remaining -= 1
@@ -234,7 +237,8 @@ public final class WebhookPipeline: Sendable {
             integration: name, route: event.route, reason: reason, attempts: 0, lastStatus: nil,
             errorMessage: message, correlationID: nil, eventID: nil, firstSeenMillis: event.receivedAtMillis,
             deadLetteredAtMillis: clock.nowMillis(), contentType: event.contentType,
-            metadata: InboundEventCodec.encodeMetadata(event.storable(for: integration)), body: event.body
+            metadata: InboundEventCodec.encodeMetadata(event.storable(for: integration)), body: event.body,
+            traceID: event.trace?.traceID
         )
     }
 }

@@ -40,6 +40,10 @@ struct WebhookRecord: Sendable {
         ]
         if let key = event.orderingKey { headers.append(KafkaHeader(name: Name.orderingKey, string: key)) }
         if let identity = deliveryIdentity { headers.append(KafkaHeader(name: Name.delivery, string: identity)) }
+        if let trace = event.trace {
+            headers.append(KafkaHeader(name: TraceContext.parentHeader, string: trace.traceparent))
+            if let state = trace.state { headers.append(KafkaHeader(name: TraceContext.stateHeader, string: state)) }
+        }
         return headers
     }
 
@@ -73,10 +77,11 @@ struct WebhookRecord: Sendable {
         case "payload": location = .payload(path)
         default: return missing(Name.idLocation)
         }
-        let event = ExternalEvent(
+        var event = ExternalEvent(
             eventID: eventID, idLocation: location, body: message.value, contentType: contentType,
             orderingKey: fields[Name.orderingKey]
         )
+        event.trace = TraceContext(headers: message.headers.map { Header($0.name, String(decoding: $0.value, as: UTF8.self)) })
         return .success(WebhookRecord(event: event, route: route, integration: integration, receivedAtMillis: receivedAt, deliveryIdentity: fields[Name.delivery]))
     }
 }

@@ -28,6 +28,8 @@ public struct DeadLetter: Sendable, Hashable {
     public var metadata: [UInt8]
     /// The full event body, exactly as stored.
     public var body: [UInt8]
+    /// The W3C trace id of the event, if known.
+    public var traceID: String?
 
     /// Creates a dead letter value from its id and the fields it was stored with.
     public init(id: Int64, _ letter: NewDeadLetter) {
@@ -45,6 +47,7 @@ public struct DeadLetter: Sendable, Hashable {
         self.contentType = letter.contentType
         self.metadata = letter.metadata
         self.body = letter.body
+        self.traceID = letter.traceID
     }
 
     /// The stored fields without the id, ready to store again (for example after a failed replay).
@@ -62,7 +65,8 @@ public struct DeadLetter: Sendable, Hashable {
             deadLetteredAtMillis: deadLetteredAtMillis,
             contentType: contentType,
             metadata: metadata,
-            body: body
+            body: body,
+            traceID: traceID
         )
     }
 }

@@ -26,6 +26,8 @@ public struct NewDeadLetter: Sendable, Hashable {
     public var metadata: [UInt8]
     /// The full event body, kept byte for byte.
     public var body: [UInt8]
+    /// The W3C trace id of the event (from the caller's `traceparent`, or the one Switchboard started), if known.
+    public var traceID: String?
 
     /// Creates a dead letter to store.
     public init(
@@ -41,7 +43,8 @@ public struct NewDeadLetter: Sendable, Hashable {
         deadLetteredAtMillis: Int64,
         contentType: String?,
         metadata: [UInt8],
-        body: [UInt8]
+        body: [UInt8],
+        traceID: String? = nil
     ) {
         self.integration = integration
         self.route = route
@@ -56,5 +59,6 @@ public struct NewDeadLetter: Sendable, Hashable {
         self.contentType = contentType
         self.metadata = metadata
         self.body = body
+        self.traceID = traceID
     }
 }

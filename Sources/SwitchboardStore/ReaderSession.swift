@@ -170,7 +170,8 @@ final class ReaderSession {
                 deadLetteredAtMillis: row.int64(at: 10),
                 contentType: row.optionalText(at: 11),
                 metadata: row.bytes(at: 12),
-                body: row.bytes(at: 13)
+                body: row.bytes(at: 13),
+                traceID: row.optionalText(at: 14)
             )
         )
     }

@@ -1,7 +1,7 @@
 /// The journal database layout and the connection settings the design requires (DESIGN §10).
 enum StoreSchema {
     /// The layout this build writes; stored in `PRAGMA user_version`.
-    static let version: Int64 = 2
+    static let version: Int64 = 3
 
     /// Pages in the WAL before SQLite checkpoints on commit; small, so a checkpoint never stalls a commit long.
     static let walAutocheckpointPages = 200
@@ -30,7 +30,8 @@ enum StoreSchema {
             dead_lettered_at_ms INTEGER NOT NULL,
             content_type TEXT,
             metadata BLOB NOT NULL,
-            body BLOB NOT NULL
+            body BLOB NOT NULL,
+            trace_id TEXT
         );
         CREATE INDEX IF NOT EXISTS dead_letters_by_integration ON dead_letters (integration, id);
         CREATE TABLE IF NOT EXISTS delivered (
@@ -57,6 +58,8 @@ enum StoreSchema {
     /// Each step takes a file from the version before it to the next, in one transaction.
     static let migrations: [Int64: String] = [
         1: kafkaDeliveredTable + "\nDELETE FROM delivered WHERE identity LIKE 'kafka:%';",
+        // Version 3: the W3C trace id of each dead letter's event.
+        2: "ALTER TABLE dead_letters ADD COLUMN trace_id TEXT;",
     ]
 
     /// Objects added after version 1 shipped. They are only ever added (never change a table), so a file with them
@@ -72,7 +75,7 @@ enum StoreSchema {
     /// Columns of `dead_letters` in the order every SELECT reads them.
     static let deadLetterColumns = """
         id, integration, route, reason, attempts, last_status, error_message, correlation_id, event_id, \
-        first_seen_ms, dead_lettered_at_ms, content_type, metadata, body
+        first_seen_ms, dead_lettered_at_ms, content_type, metadata, body, trace_id
         """
 
     /// Sets WAL, full fsync at commit and the small checkpoint, then creates or checks the tables.

@@ -52,8 +52,8 @@ final class WriterSession {
         insertDeadLetter = try connection.prepare(
             """
             INSERT INTO dead_letters (integration, route, reason, attempts, last_status, error_message, \
-            correlation_id, event_id, first_seen_ms, dead_lettered_at_ms, content_type, metadata, body) \
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            correlation_id, event_id, first_seen_ms, dead_lettered_at_ms, content_type, metadata, body, trace_id) \
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             action: action
         )
@@ -341,6 +341,7 @@ final class WriterSession {
         try statement.bind(letter.contentType, at: 11, action: action)
         try statement.bind(letter.metadata, at: 12, action: action)
         try statement.bind(letter.body, at: 13, action: action)
+        try statement.bind(letter.traceID, at: 14, action: action)
         try statement.run(action: action)
         let id = connection.lastInsertRowID
         try pruner.deadLetterInserted()

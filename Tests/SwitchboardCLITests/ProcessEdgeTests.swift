@@ -48,6 +48,35 @@ struct ProcessEdgeTests {
         _ = await sandbox.waitForExit()
     }
 
+    @Test("the caller's trace id is in the log line of the event's outcome")
+    func traceIDInLogs() async throws {
+        let directory = try Self.directory()
+        let client = CurlHTTPClient(logger: Logger(label: "test"))
+        defer { client.shutdown() }
+        let (sandbox, sandboxURL) = try await CrashRecoveryTests.startSandbox(directory: directory)
+        let minted = try await client.send(HTTPClientRequest(
+            url: sandboxURL + "/sandbox/conversations", headers: [HTTPHeader("Content-Type", "application/json")],
+            body: Array(#"{"account_id":"ws-sandbox","project_id":"PROJECT-CRASH"}"#.utf8)
+        ))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(minted.body)) as? [String: Any])
+        let eventID = try #require(object["external_event_id"] as? String)
+        let config = try CrashRecoveryTests.writeConfig(directory: directory, endpoint: sandboxURL)
+        let process = try SwitchboardProcess(["run", "--config", config])
+        let webhook = try await CrashRecoveryTests.webhookAddress(process)
+        let response = try await client.send(HTTPClientRequest(
+            url: webhook + "/hooks/bookings",
+            headers: [HTTPHeader("Content-Type", "application/json"), HTTPHeader("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")],
+            body: Array(#"{"cid":"\#(eventID)"}"#.utf8)
+        ))
+        #expect(response.status == 202)
+        let line = await process.waitForLine(containing: "event delivered")
+        #expect(line?.contains("trace_id=0af7651916cd43dd8448eb211c80319c") == true, "\(process.log)")
+        process.signal(SIGTERM)
+        #expect(await process.waitForExit() == 0)
+        sandbox.signal(SIGTERM)
+        _ = await sandbox.waitForExit()
+    }
+
     @Test("an event id with line separators and bidi controls cannot forge a log line or reorder what a terminal shows")
     func hostileTextInLogs() async throws {
         let directory = try Self.directory()

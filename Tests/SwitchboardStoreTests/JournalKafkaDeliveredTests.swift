@@ -30,7 +30,7 @@ struct JournalKafkaDeliveredTests {
         #expect(try journal.kafkaDeliveredOffsets(topic: "orders", partition: 2, clusterID: "c1", committed: 10) == [15])
     }
 
-    @Test("a version 1 journal is migrated at start-up: events and webhook dedup kept, Kafka identities replaced")
+    @Test("a version 1 journal is migrated at start-up: events, dead letters and webhook dedup kept, Kafka identities replaced, dead letters gain a trace id")
     func migratesVersionOne() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -50,6 +50,8 @@ struct JournalKafkaDeliveredTests {
             CREATE INDEX delivered_by_time ON delivered (delivered_at_ms);
             INSERT INTO journal (integration, route, received_at_ms, metadata, body) VALUES ('payments', 'hook', 1, x'', x'7B7D');
             INSERT INTO delivered VALUES ('kafka:orders/0/5', \(sampleNowMillis)), ('stripe:evt_1', \(sampleNowMillis));
+            INSERT INTO dead_letters (integration, route, reason, attempts, first_seen_ms, dead_lettered_at_ms, metadata, body)
+                VALUES ('payments', 'hook', 'expired', 3, \(sampleNowMillis), \(sampleNowMillis), x'', x'7B7D');
             PRAGMA user_version = 1;
             """
         #expect(sqlite3_exec(handle, versionOne, nil, nil, nil) == SQLITE_OK)
@@ -61,13 +63,19 @@ struct JournalKafkaDeliveredTests {
         #expect(try journal.wasDelivered(identity: "kafka:orders/0/5", sinceMillis: 0) == false)
         try await journal.recordKafkaDelivered([KafkaDeliveryRecord(topic: "orders", partition: 0, offset: 6, clusterID: "c", committed: 5)])
         #expect(try journal.kafkaDeliveredOffsets(topic: "orders", partition: 0, clusterID: "c", committed: 5) == [6])
+        let old = try #require(try journal.deadLetters(limit: 10, integration: nil).first)
+        #expect(old.reason == "expired" && old.traceID == nil)
+        var traced = old.letter
+        traced.traceID = "4bf92f3577b34da6a3ce929d0e0e4736"
+        let id = try await journal.addDeadLetter(traced)
+        #expect(try journal.deadLetter(id: id)?.traceID == "4bf92f3577b34da6a3ce929d0e0e4736")
         journal.close()
 
         #expect(sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY, nil) == SQLITE_OK)
         var statement: OpaquePointer?
         #expect(sqlite3_prepare_v2(handle, "PRAGMA user_version", -1, &statement, nil) == SQLITE_OK)
         #expect(sqlite3_step(statement) == SQLITE_ROW)
-        #expect(sqlite3_column_int64(statement, 0) == 2)
+        #expect(sqlite3_column_int64(statement, 0) == 3)
         sqlite3_finalize(statement)
         sqlite3_close_v2(handle)
     }

@@ -111,6 +111,16 @@ private let schemaText = #"""
       }
     },
     "shutdown_timeout": { "$ref": "#/$defs/duration", "description": "How long a graceful shutdown may take; default 10s." },
+    "tracing": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": ["otlp"],
+      "description": "Spans (receive, journal, each attempt, the outcome) exported over OTLP/HTTP (JSON); off without this block.",
+      "properties": {
+        "otlp": { "type": "string", "pattern": "^https?://", "description": "OTLP/HTTP collector, e.g. http://127.0.0.1:4318 (spans go to /v1/traces)." },
+        "service_name": { "type": "string", "minLength": 1, "default": "switchboard" }
+      }
+    },
     "kafka": {
       "type": "object",
       "additionalProperties": false,

@@ -16,6 +16,7 @@ public enum RestartOnlySettings {
         check(old.webhook.tls != new.webhook.tls, "webhook.tls")
         check(old.webhook.maxConnections != new.webhook.maxConnections, "webhook.max_connections")
         check(old.webhook.readTimeout != new.webhook.readTimeout, "webhook.read_timeout")
+        check(old.tracing != new.tracing, "tracing")
         switch (old.kafka, new.kafka) {
         case (nil, nil):
             break

@@ -13,7 +13,7 @@ public struct SwitchboardConfig: Sendable, Hashable {
     public static let defaultShutdownTimeout: Duration = .seconds(10)
     /// Every top-level key the file may use.
     public static let topLevelKeys = [
-        "polyai", "listen", "admin", "journal", "webhook", "log", "shutdown_timeout", "kafka", "integrations", "routes",
+        "polyai", "listen", "admin", "journal", "webhook", "log", "shutdown_timeout", "kafka", "tracing", "integrations", "routes",
     ]
 
     /// Where events are delivered.
@@ -32,6 +32,8 @@ public struct SwitchboardConfig: Sendable, Hashable {
     public var shutdownTimeout: Duration
     /// The Kafka cluster, when configured.
     public var kafka: KafkaConfig?
+    /// Where spans are exported, when configured (`tracing`).
+    public var tracing: TracingConfig?
     /// The integrations, in file order.
     public var integrations: [IntegrationConfig]
     /// The routes, in file order.
@@ -49,6 +51,7 @@ public struct SwitchboardConfig: Sendable, Hashable {
         logging: LoggingConfig = LoggingConfig(),
         shutdownTimeout: Duration = defaultShutdownTimeout,
         kafka: KafkaConfig? = nil,
+        tracing: TracingConfig? = nil,
         integrations: [IntegrationConfig],
         routes: [RouteConfig],
         file: String
@@ -61,6 +64,7 @@ public struct SwitchboardConfig: Sendable, Hashable {
         self.logging = logging
         self.shutdownTimeout = shutdownTimeout
         self.kafka = kafka
+        self.tracing = tracing
         self.integrations = integrations
         self.routes = routes
         self.file = file
@@ -96,6 +100,7 @@ extension SwitchboardConfig {
         let shutdownTimeout = reader.duration("shutdown_timeout") ?? defaultShutdownTimeout
         let hasKafka = reader.has("kafka")
         let kafka = reader.mapping("kafka").flatMap { KafkaConfig.read($0, context) }
+        let tracing = TracingConfig.read(reader.mapping("tracing"), context)
         let (integrations, names) = IntegrationConfig.readAll(
             reader.child("integrations"),
             path: "integrations",
@@ -147,6 +152,7 @@ extension SwitchboardConfig {
             logging: logging,
             shutdownTimeout: shutdownTimeout,
             kafka: hasKafka ? kafka : nil,
+            tracing: tracing,
             integrations: integrations,
             routes: routes,
             file: file

@@ -1,6 +1,7 @@
 import Logging
 import ServiceLifecycle
 import Synchronization
+import Tracing
 
 /// Delivers one integration's events: strictly in order per ordering key, different keys in parallel.
 ///
@@ -44,6 +45,8 @@ public final class DeliveryLanes: Service, Sendable {
     private let lastFailure = Mutex<LaneSnapshot.Failure?>(nil)
     private let integration: String
     private let tap: EventTap
+    /// Records a span per attempt and per outcome when `tracing:` is configured.
+    private let tracer: SwitchboardTracer?
 
     /// Makes the lanes of one integration; nothing is sent before `run()`.
     public init(
@@ -58,9 +61,11 @@ public final class DeliveryLanes: Service, Sendable {
         jitter: @escaping @Sendable (ClosedRange<Int64>) -> Int64 = { Int64.random(in: $0) },
         circuitThreshold: Int = 10,
         tap: EventTap = EventTap(),
+        tracer: SwitchboardTracer? = nil,
         onOutcome: @escaping OutcomeHandler
     ) {
         self.integration = integration
+        self.tracer = tracer
         self.tap = tap
         self.circuitThreshold = max(1, circuitThreshold)
         self.settings = Mutex(Settings(
@@ -223,7 +228,8 @@ public final class DeliveryLanes: Service, Sendable {
             return
         }
         let (destination, policy, rateLimiter) = settings.withLock { ($0.destination, $0.policy, $0.rateLimiter) }
-        let request = destination.request(for: delivery.event)
+        let span = tracer?.startSpan("polyai.attempt", parent: delivery.event.trace, ofKind: .client)
+        let request = destination.request(for: delivery.event, spanID: span?.spanID ?? TraceContext.newSpanID())
         if let malformation = request.malformation {
             // Built from input that no attempt can send (CR/LF in a header value…): permanent, never retried, and
             // no evidence about the key or the destination, so the circuit is not touched.
@@ -242,6 +248,7 @@ public final class DeliveryLanes: Service, Sendable {
         let result = await transport.send(request)
         attemptsUnderWay.subtract(1, ordering: .relaxed)
         metrics.inFlight.decrement()
+        if let span { Self.end(span, attempt: attempt, result: result) }
         if case .failure = result, Task.isCancelled || state.withLock({ $0.stopping }) {
             // Cut off by shutdown: that counts as no attempt (no max_attempts, no circuit, no dead letter). The
             // event has no outcome, so its source still holds it (journal entry or uncommitted offset).
@@ -410,7 +417,26 @@ public final class DeliveryLanes: Service, Sendable {
         if !state.withLock({ $0.attach(timer, to: key) }) { timer.cancel() }
     }
 
+    /// Ends an attempt's span with what PolyAI answered (or why nothing came back).
+    private static func end(_ span: SwitchboardSpan, attempt: Int, result: TransportResult) {
+        span.attributes["switchboard.attempt"] = attempt
+        switch result {
+        case .response(let status, _, _):
+            span.attributes["http.response.status_code"] = status
+            if status >= 400 { span.setStatus(SpanStatus(code: .error, message: "HTTP \(status)")) }
+        case .failure(let failure):
+            span.setStatus(SpanStatus(code: .error, message: failure.message))
+        }
+        span.end()
+    }
+
     private func finish(key: String, delivery: Delivery, outcome: DeliveryOutcome) async {
+        if let span = tracer?.startSpan("switchboard.outcome", parent: delivery.event.trace, ofKind: .internal) {
+            span.attributes["switchboard.integration"] = integration
+            span.attributes["switchboard.outcome"] = outcome.label
+            if case .deadLettered = outcome { span.setStatus(SpanStatus(code: .error, message: outcome.label)) }
+            span.end()
+        }
         switch outcome {
         case .delivered:
             metrics.delivered.increment()
@@ -434,6 +460,7 @@ public final class DeliveryLanes: Service, Sendable {
             LogKey.orderingKey: .string(key),
             LogKey.outcome: .string(outcome.label),
         ]
+        if let trace = delivery.event.trace { metadata[LogKey.traceID] = .string(trace.traceID) }
         switch outcome {
         case .delivered(let attempt):
             metadata[LogKey.attempts] = .stringConvertible(attempt.attempts)

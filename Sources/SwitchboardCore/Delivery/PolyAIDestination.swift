@@ -25,9 +25,10 @@ public struct PolyAIDestination: Sendable {
     /// The webhook URL without query parameters.
     public var webhookURL: String { baseURL + "/v1/external-events/webhook" }
 
-    /// Builds the request that posts `event`: the four query parameters, the key, the content type, and the id
-    /// itself in a header or query parameter when that is where the event says it travels.
-    public func request(for event: ExternalEvent) -> OutboundRequest {
+    /// Builds the request that posts `event`: the four query parameters, the key, the content type, the id itself
+    /// in a header or query parameter when that is where the event says it travels, and the event's trace with
+    /// `spanID` (the attempt's span) as the parent.
+    public func request(for event: ExternalEvent, spanID: String? = nil) -> OutboundRequest {
         var url = webhookURL
         url.reserveCapacity(url.utf8.count + 160)
         url += "?event_id_location=" + event.idLocation.locationName
@@ -43,6 +44,7 @@ public struct PolyAIDestination: Sendable {
         case .payload:
             break
         }
+        if let trace = event.trace { headers += trace.headers(spanID: spanID ?? TraceContext.newSpanID()) }
         return OutboundRequest(url: url, headers: headers, body: event.body, timeout: timeout)
     }
 }

@@ -38,6 +38,8 @@ public struct ExternalEvent: Sendable {
     public var orderingKey: String?
     /// The provider's own delivery id, used to skip re-sends already delivered.
     public var deliveryID: String?
+    /// The trace the event belongs to, passed on to PolyAI with every attempt (`traceparent`, `tracestate`).
+    public var trace: TraceContext?
 
     /// Makes an external event.
     public init(

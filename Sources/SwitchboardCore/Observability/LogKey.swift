@@ -26,6 +26,8 @@ public enum LogKey {
     public static let error = "error"
     /// Why a request was refused at the door (`too_many_headers`, …).
     public static let reason = "switchboard.reason"
+    /// The W3C trace id of the event (`traceparent`).
+    public static let traceID = "trace_id"
     /// A listening address.
     public static let address = "net.address"
 }

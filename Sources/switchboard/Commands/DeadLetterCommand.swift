@@ -152,6 +152,7 @@ enum DeadLetterText {
         if let message = letter.errorMessage { fields.append(("error_message", quoted(message))) }
         if let id = letter.correlationID { fields.append(("correlation_id", quoted(id))) }
         if let id = letter.eventID { fields.append(("event_id", quoted(id))) }
+        if let id = letter.traceID { fields.append(("trace_id", quoted(id))) }
         if let type = letter.contentType { fields.append(("content_type", quoted(type))) }
         if includeBody { fields.append(("body", quoted(String(decoding: letter.body, as: UTF8.self)))) }
         return "{" + fields.sorted { $0.0 < $1.0 }.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"

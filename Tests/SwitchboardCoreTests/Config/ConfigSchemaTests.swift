@@ -30,6 +30,7 @@ struct ConfigSchemaTests {
             log: { level: info }
             shutdown_timeout: 5s
             kafka: { brokers: [localhost:9092], group_id: sb }
+            tracing: { otlp: http://127.0.0.1:4318 }
             """
         let result = ConfigFixture.load(yaml)
         #expect(result.issues.isEmpty, "\(result.printed)")
