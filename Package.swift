@@ -96,6 +96,7 @@ let package = Package(
             dependencies: [
                 "SwitchboardCore",
                 "CCurl",
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),

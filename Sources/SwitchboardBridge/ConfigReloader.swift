@@ -35,7 +35,13 @@ public final class ConfigReloader: Sendable {
         var lastError: String?
         var lastSuccessMillis: Int64?
         var fingerprint: ConfigFingerprint
+        /// The hash of the content the last reload read (applied or rejected): the file watcher does not check the
+        /// same content twice.
+        var lastAttemptedHash: String
     }
+
+    /// The most errors a rejection reports (`/readyz`, `POST /-/reload`); the log has them all.
+    static let reportedErrors = 20
 
     private let live: LiveConfiguration
     private let runner: LaneRunner
@@ -65,7 +71,8 @@ public final class ConfigReloader: Sendable {
         self.kafka = kafka
         self.clock = clock
         self.logger = logger
-        self.status = Mutex(Status(fingerprint: ConfigFingerprint.of(file: live.current.config.file)))
+        let fingerprint = ConfigFingerprint.of(file: live.current.config.file)
+        self.status = Mutex(Status(fingerprint: fingerprint, lastAttemptedHash: fingerprint.hash))
     }
 
     /// The fingerprint of the configuration in force: its files and their hash.
@@ -74,6 +81,8 @@ public final class ConfigReloader: Sendable {
     public var lastError: String? { status.withLock { $0.lastError } }
     /// When a reload was last applied, in epoch milliseconds.
     public var lastSuccessMillis: Int64? { status.withLock { $0.lastSuccessMillis } }
+    /// The hash of what the last reload read, applied or rejected.
+    var lastAttemptedHash: String { status.withLock { $0.lastAttemptedHash } }
 
     /// Calls `observer` with every configuration a reload puts in force (log settings, the shutdown timeout).
     public func onApply(_ observer: @escaping @Sendable (SwitchboardConfig) -> Void) {
@@ -81,17 +90,30 @@ public final class ConfigReloader: Sendable {
     }
 
     /// Reads the file again and puts it in force, or keeps the old configuration and says why.
+    ///
+    /// Reading and checking a file can take seconds (a file of thousands of integrations): it runs on a thread of
+    /// its own, never on the few threads that answer webhooks.
     @discardableResult
-    public func reload(reason: String) -> Result {
+    public func reload(reason: String) async -> Result {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(returning: self.reloadNow(reason: reason))
+            }
+        }
+    }
+
+    /// The reload itself, blocking the calling thread; one at a time.
+    private func reloadNow(reason: String) -> Result {
         serial.withLock { _ in
             let fingerprint = ConfigFingerprint.of(file: live.current.config.file)
+            status.withLock { $0.lastAttemptedHash = fingerprint.hash }
             guard let load else { return reject(["this Switchboard was started without a configuration file to reload"], reason: reason) }
             let (loaded, issues) = load()
             let errors = issues.filter { $0.severity == .error }.map(\.description)
             guard let loaded, errors.isEmpty else {
                 return reject(errors.isEmpty ? ["the configuration could not be read"] : errors, reason: reason)
             }
-            let restart = RestartOnlySettings.changes(from: live.current.config, to: loaded.config)
+            let restart = RestartOnlySettings.changes(from: live.current.config, to: loaded.config, consumingKafka: kafka != nil).map { "\(loaded.config.file): \($0)" }
             guard restart.isEmpty else { return reject(restart, reason: reason) }
             apply(loaded, hash: fingerprint.hash)
             status.withLock {
@@ -111,13 +133,15 @@ public final class ConfigReloader: Sendable {
         }
     }
 
-    private func reject(_ errors: [String], reason: String) -> Result {
+    private func reject(_ all: [String], reason: String) -> Result {
+        var errors = Array(all.prefix(Self.reportedErrors))
+        if all.count > errors.count { errors.append("… and \(all.count - errors.count) more errors (all of them are in the log)") }
         status.withLock { $0.lastError = errors.joined(separator: "; ") }
         Self.counter(result: "rejected").increment()
         logger.error("configuration reload rejected: the running configuration stays in force", metadata: [
-            "switchboard.reason": .string(reason), "switchboard.errors": .stringConvertible(errors.count),
+            "switchboard.reason": .string(reason), "switchboard.errors": .stringConvertible(all.count),
         ])
-        for error in errors {
+        for error in all {
             logger.error("configuration reload error", metadata: [LogKey.error: .string(error)])
         }
         return .rejected(errors: errors)

@@ -25,7 +25,7 @@ public struct ConfigWatch: Service {
             group.addTask {
                 for await _ in hangups {
                     rotation.reloadAll(reason: "SIGHUP")
-                    reloader.reload(reason: "SIGHUP")
+                    await reloader.reload(reason: "SIGHUP")
                 }
             }
             group.addTask { await self.pollFiles() }
@@ -37,7 +37,8 @@ public struct ConfigWatch: Service {
     private func pollFiles() async {
         var files = reloader.fingerprint.files
         // No stamps yet: the first check compares contents, so an edit made while starting is not missed.
-        var stamps: [String] = []
+        var checked: [String] = []
+        var previous: [String] = []
         while !Task.isCancelled {
             do {
                 try await Task.sleep(for: interval)
@@ -45,13 +46,20 @@ public struct ConfigWatch: Service {
                 return
             }
             let now = files.map(KeyRotation.stamp(of:))
-            guard now != stamps else { continue }
-            // Only a changed content is a change: rewriting the same bytes (or touching the file) reloads nothing.
-            if ConfigFingerprint.of(file: files[0]).hash != reloader.fingerprint.hash {
-                reloader.reload(reason: "file changed")
+            // A file still being written (its stamp moved since the last look) is read once it has settled.
+            defer { previous = now }
+            guard now != checked, now == previous || checked.isEmpty else { continue }
+            checked = now
+            // Only a changed content is a change: rewriting the same bytes (or touching the file) reloads nothing,
+            // and neither does content a reload already read (a SIGHUP or POST /-/reload after the edit).
+            if ConfigFingerprint.of(file: files[0]).hash != reloader.lastAttemptedHash {
+                await reloader.reload(reason: "file changed")
+                let watched = reloader.fingerprint.files
+                if watched != files {
+                    files = watched
+                    checked = files.map(KeyRotation.stamp(of:))
+                }
             }
-            files = reloader.fingerprint.files
-            stamps = files.map(KeyRotation.stamp(of:))
         }
     }
 }

@@ -90,7 +90,7 @@ extension Readiness {
         guard let reloader else {
             return (503, Self.encode(["result": "unavailable", "message": "reload is not available here"]))
         }
-        switch reloader.reload(reason: "POST /-/reload") {
+        switch await reloader.reload(reason: "POST /-/reload") {
         case .applied(let hash):
             return (200, Self.encode(["result": "applied", "hash": hash]))
         case .rejected(let errors):

@@ -13,7 +13,7 @@ extension ConsumerCore {
                 KafkaLogKey.topic: "\(configuration.topics.joined(separator: ","))",
             ]
         )
-        if let error = handle.subscribe(configuration.topics) {
+        if let error = subscribeFirst(handle: handle) {
             logger.error("Kafka subscription failed", metadata: [KafkaLogKey.error: "\(error)"])
             _ = handle.closeConsumer()
             state.withLock { $0.lifecycle = .finished }

@@ -81,11 +81,27 @@ final class ConsumerCore: Sendable {
 
     /// Changes the subscription while the consumer runs (a configuration reload changed the routed topics).
     func resubscribe(_ topics: [String], handle: RdKafkaPointer) {
-        guard state.withLock({ $0.lifecycle == .running }) else { return }
-        let error = topics.isEmpty ? handle.unsubscribe() : handle.subscribe(topics)
+        // Under the lock, so it can never be overtaken by the poll loop's first subscription to older topics.
+        let error = state.withLock { state -> KafkaError? in
+            state.wantedTopics = topics
+            guard state.subscribed, state.lifecycle == .running else { return nil }
+            return Self.subscribe(topics, handle: handle)
+        }
         if let error {
             logger.error("Kafka subscription not changed", metadata: [KafkaLogKey.error: "\(error)"])
         }
+    }
+
+    /// The first subscription, to the topics wanted now.
+    func subscribeFirst(handle: RdKafkaPointer) -> KafkaError? {
+        state.withLock { state in
+            state.subscribed = true
+            return Self.subscribe(state.wantedTopics ?? configuration.topics, handle: handle)
+        }
+    }
+
+    private static func subscribe(_ topics: [String], handle: RdKafkaPointer) -> KafkaError? {
+        topics.isEmpty ? handle.unsubscribe() : handle.subscribe(topics)
     }
 
     /// Holds or releases topics (see `ConsumerState.hold`), telling librdkafka under the same lock.

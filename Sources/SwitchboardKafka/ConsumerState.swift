@@ -61,6 +61,10 @@ struct ConsumerState: Sendable {
     /// Per partition, how far past the commit position messages may be handed out before the partition pauses.
     let maxUncommitted: Int64
     var lifecycle: Lifecycle = .idle
+    /// The topics wanted, once a reload changed them (nil: the configuration's); applied by whoever subscribes.
+    var wantedTopics: [String]?
+    /// Whether the poll loop has made its first subscription (later changes are made at once).
+    var subscribed = false
     private(set) var partitions: [KafkaTopicPartition: Partition] = [:]
     private(set) var rebalanceCount = 0
     private var lastGeneration: UInt64 = 0

@@ -1,7 +1,7 @@
 /// The journal database layout and the connection settings the design requires (DESIGN §10).
 enum StoreSchema {
     /// The layout this build writes; stored in `PRAGMA user_version`.
-    static let version: Int64 = 3
+    static let version: Int64 = 2
 
     /// Pages in the WAL before SQLite checkpoints on commit; small, so a checkpoint never stalls a commit long.
     static let walAutocheckpointPages = 200
@@ -58,8 +58,6 @@ enum StoreSchema {
     /// Each step takes a file from the version before it to the next, in one transaction.
     static let migrations: [Int64: String] = [
         1: kafkaDeliveredTable + "\nDELETE FROM delivered WHERE identity LIKE 'kafka:%';",
-        // Version 3: the W3C trace id of each dead letter's event.
-        2: "ALTER TABLE dead_letters ADD COLUMN trace_id TEXT;",
     ]
 
     /// Objects added after version 1 shipped. They are only ever added (never change a table), so a file with them
@@ -111,6 +109,11 @@ enum StoreSchema {
         }
         try migrate(connection)
         try connection.execute(additiveStatements, action: "adding the dead letter index and the store counters")
+        // Added without a new version (an older Switchboard names its columns, so it reads and writes the file as
+        // before, leaving the trace id empty): the W3C trace id of each dead letter's event.
+        if try singleInt(connection, "SELECT COUNT(*) FROM pragma_table_info('dead_letters') WHERE name = 'trace_id'", action: "reading the dead letter columns") == 0 {
+            try connection.execute("ALTER TABLE dead_letters ADD COLUMN trace_id TEXT", action: "adding the dead letters' trace id")
+        }
     }
 
     /// Brings a journal written by an older Switchboard to this version, one step per transaction.

@@ -56,12 +56,13 @@ struct ConfigReloadKafkaTests {
         try await Task.sleep(for: .seconds(1))
 
         try bridge.rewrite(Self.yaml(endpoint: base, bootstrap: bootstrap, journal: journal, topics: ["crm.a", "crm.b"]))
-        #expect(bridge.bridge.reloader.reload(reason: "test") == .applied(hash: bridge.bridge.reloader.fingerprint.hash))
+        let added = await bridge.bridge.reloader.reload(reason: "test")
+        #expect(added == .applied(hash: bridge.bridge.reloader.fingerprint.hash))
         #expect(await waitUntil(seconds: 60) { Set(sink.accepted.compactMap(\.eventID)).isSuperset(of: (1...20).map { "b-\($0)" }) })
 
         try await Task.sleep(for: .seconds(1))
         try bridge.rewrite(Self.yaml(endpoint: base, bootstrap: bootstrap, journal: journal, topics: ["crm.b"]))
-        guard case .applied = bridge.bridge.reloader.reload(reason: "test") else {
+        guard case .applied = await bridge.bridge.reloader.reload(reason: "test") else {
             Issue.record("the reload removing crm.a was rejected: \(bridge.bridge.reloader.lastError ?? "")")
             return
         }

@@ -222,6 +222,60 @@ struct ConfigReloadTests {
         await bridge.stop()
     }
 
+    @Test("webhooks are taken while reloads are being checked (a file that takes long to read never stalls intake)")
+    func intakeDuringSlowReloads() async throws {
+        let sink = ScriptedSink()
+        let base = try await sink.start()
+        defer { sink.stop() }
+        let journal = temporaryDirectory()
+        let directory = temporaryDirectory()
+        let yaml = Self.yaml(endpoint: base, journal: journal)
+        // The loader blocks (as reading a huge file does) until the test lets it go.
+        let gate = DispatchSemaphore(value: 0)
+        let entered = Atomic<Int>(0)
+        let bridge = try TestBridge(yaml: yaml, directory: directory, reload: {
+            entered.add(1, ordering: .relaxed)
+            gate.wait()
+            return TestBridge.load(file: directory + "/switchboard.yaml", environment: ["TEST_KEY_BOOKINGS": TestBridge.key], extra: [:], clock: SystemDeliveryClock())
+        })
+        let reloads = (0..<3).map { _ in Task { await bridge.bridge.reloader.reload(reason: "test") } }
+        #expect(await waitUntil(seconds: 10) { entered.load(ordering: .relaxed) >= 1 })
+        let url = await bridge.webhookURL
+        for number in 1...5 {
+            #expect(try await httpRequest(bridge.client, url + "/hooks/bookings", body: #"{"cid":"during-\#(number)"}"#).status == 202)
+        }
+        #expect(await sink.waitForAccepted(5))
+        for _ in 0..<3 { gate.signal() }
+        for reload in reloads { #expect(await reload.value == .applied(hash: bridge.bridge.reloader.fingerprint.hash)) }
+        await bridge.stop()
+    }
+
+    @Test("a rejection reports at most 20 errors (the log has them all), and the watcher does not check rejected content again")
+    func manyErrorsAreCapped() async throws {
+        let journal = temporaryDirectory()
+        let directory = temporaryDirectory()
+        let reads = Atomic<Int>(0)
+        let bridge = try TestBridge(yaml: Self.yaml(endpoint: "http://127.0.0.1:9", journal: journal), directory: directory, reload: {
+            reads.add(1, ordering: .relaxed)
+            return TestBridge.load(file: directory + "/switchboard.yaml", environment: ["TEST_KEY_BOOKINGS": TestBridge.key], extra: [:], clock: SystemDeliveryClock())
+        })
+        var broken = Self.yaml(endpoint: "http://127.0.0.1:9", journal: journal)
+        for number in 0..<40 { broken += "  - { from: { webhook: /hooks/x\(number) }, to: nobody\(number) }\n" }
+        try bridge.rewrite(broken)
+        let (status, body) = try await Self.reload(bridge)
+        #expect(status == 422)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
+        let errors = try #require(object["errors"] as? [String])
+        #expect(errors.count == 21)
+        #expect(errors.last?.contains("and 20 more errors") == true)
+        // The watcher sees the edited file, but its content was read already: it is not checked again.
+        let readsAfterPost = reads.load(ordering: .relaxed)
+        try await Task.sleep(for: .seconds(5))
+        #expect(reads.load(ordering: .relaxed) == readsAfterPost)
+        #expect(bridge.bridge.reloader.lastError?.contains("nobody0") == true)
+        await bridge.stop()
+    }
+
     @Test("a change of the configuration file is noticed without a signal")
     func fileChangeReloads() async throws {
         let journal = temporaryDirectory()

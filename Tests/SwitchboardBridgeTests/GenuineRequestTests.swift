@@ -188,7 +188,8 @@ struct GenuineRequestTests {
         ])
         let waited = ContinuousClock.now - started
         #expect(ordinary.status == 202)
-        #expect(waited < .seconds(2), "the ordinary webhook waited \(waited)")
+        // A stall would be the tens of seconds the parse of such a body once cost; 5 s allows a loaded machine.
+        #expect(waited < .seconds(5), "the ordinary webhook waited \(waited)")
         #expect(try await refused.status == 401)
         #expect(bridge.bridge.journal.depth <= 1)
         await bridge.stop()

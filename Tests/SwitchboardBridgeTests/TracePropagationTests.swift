@@ -10,7 +10,7 @@ import SwitchboardKafka
 struct TracePropagationTests {
     static let caller = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 
-    @Test("the caller's trace id arrives with each attempt, under a new span per attempt, with its tracestate")
+    @Test("without tracing configured the caller's traceparent and tracestate arrive with each attempt as they came")
     func callersTraceArrives() async throws {
         let sink = ScriptedSink()
         let base = try await sink.start()
@@ -24,16 +24,11 @@ struct TracePropagationTests {
         #expect(await sink.waitForAccepted(1))
         let attempts = sink.received.filter { $0.eventID == "conv-1" }
         #expect(attempts.count == 2)
-        var spans: Set<String> = []
         for attempt in attempts {
-            let context = try #require(attempt.header("traceparent").flatMap(TraceContext.parse), "no traceparent on an attempt")
-            #expect(context.traceID == "4bf92f3577b34da6a3ce929d0e0e4736")
-            #expect(context.parentSpanID != "00f067aa0ba902b7", "each attempt is a span of its own")
-            #expect(context.flags == "01")
+            // Switchboard records no span of its own here, so it names no parent PolyAI could not find.
+            #expect(attempt.header("traceparent") == Self.caller)
             #expect(attempt.header("tracestate") == "congo=t61rcWkgMzE")
-            spans.insert(context.parentSpanID)
         }
-        #expect(spans.count == 2)
         await bridge.stop()
     }
 
@@ -99,8 +94,9 @@ struct TracePropagationTests {
         let attempts = spans.filter { $0["name"] as? String == "polyai.attempt" }
         #expect(attempts.count == 2)
         #expect(attempts.allSatisfy { $0["parentSpanId"] as? String == receiveID && $0["kind"] as? Int == 3 })
-        // The span id PolyAI was told is the attempt's own.
+        // The span id PolyAI was told is the attempt's own, a new one per attempt.
         let sent = Set(sink.received.compactMap { $0.header("traceparent").flatMap(TraceContext.parse)?.parentSpanID })
+        #expect(sent.count == 2)
         #expect(Set(attempts.compactMap { $0["spanId"] as? String }) == sent)
         let outcome = try #require(spans.first { $0["name"] as? String == "switchboard.outcome" })
         #expect(outcome["parentSpanId"] as? String == receiveID)

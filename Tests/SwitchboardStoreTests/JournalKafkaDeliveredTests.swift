@@ -75,7 +75,7 @@ struct JournalKafkaDeliveredTests {
         var statement: OpaquePointer?
         #expect(sqlite3_prepare_v2(handle, "PRAGMA user_version", -1, &statement, nil) == SQLITE_OK)
         #expect(sqlite3_step(statement) == SQLITE_ROW)
-        #expect(sqlite3_column_int64(statement, 0) == 3)
+        #expect(sqlite3_column_int64(statement, 0) == 2, "the trace id column is added without a new version, so a rollback reads the file")
         sqlite3_finalize(statement)
         sqlite3_close_v2(handle)
     }

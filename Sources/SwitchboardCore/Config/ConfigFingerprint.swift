@@ -23,11 +23,21 @@ public struct ConfigFingerprint: Sendable, Equatable {
         for path in files {
             hasher.update(data: Data(path.utf8))
             hasher.update(data: Data([0]))
-            hasher.update(data: (FileManager.default.contents(atPath: path)) ?? Data())
+            hasher.update(data: Self.contents(of: path))
             hasher.update(data: Data([0]))
         }
         let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         return ConfigFingerprint(files: files, hash: String(digest.prefix(16)))
+    }
+
+    /// A regular file's contents, at most 1 MiB more than the loader reads (a FIFO or a device named in a comment
+    /// is never read); empty when it cannot be read.
+    private static func contents(of path: String) -> Data {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              attributes[.type] as? FileAttributeType == .typeRegular,
+              let handle = FileHandle(forReadingAtPath: path) else { return Data() }
+        defer { try? handle.close() }
+        return (try? handle.read(upToCount: ConfigLoader.maximumFileBytes + 1)) ?? Data()
     }
 
     /// The paths named by `${file:PATH}` in configuration text (`$${` is a literal and names nothing).

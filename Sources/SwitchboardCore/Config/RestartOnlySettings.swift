@@ -1,12 +1,14 @@
 /// The settings a running Switchboard cannot change in place: listeners, stores and the Kafka client are bound
 /// to them at start. A reload that changes one is refused with a message naming it; the old configuration runs on.
 public enum RestartOnlySettings {
-    /// One message per restart-only setting that differs between the running and the new configuration.
-    public static func changes(from old: SwitchboardConfig, to new: SwitchboardConfig) -> [String] {
+    /// One message per restart-only setting that differs between the running and the new configuration;
+    /// `consumingKafka` says whether a Kafka consumer was started (it is only started at start).
+    public static func changes(from old: SwitchboardConfig, to new: SwitchboardConfig, consumingKafka: Bool) -> [String] {
         var changed: [String] = []
         func check(_ differs: Bool, _ key: String) {
             if differs { changed.append("\(key) changed: it takes effect only after a restart (switchboard run again)") }
         }
+        check(old.polyai.proxy != new.polyai.proxy, "polyai.proxy")
         check(old.listen != new.listen, "listen")
         check(old.admin != new.admin, "admin")
         check(old.journal != new.journal, "journal")
@@ -32,7 +34,7 @@ public enum RestartOnlySettings {
             check(before.revokeTimeout != after.revokeTimeout, "kafka.revoke_timeout")
             check(before.commitMetadataMaxBytes != after.commitMetadataMaxBytes, "kafka.commit_metadata_max_bytes")
         }
-        if old.kafka != nil, !readsKafka(old), readsKafka(new), old.webhook.journal != .kafka {
+        if new.kafka != nil, !consumingKafka, readsKafka(new) {
             changed.append("routes: the first Kafka route starts the Kafka consumer, which happens only at start (switchboard run again)")
         }
         return changed

@@ -228,8 +228,10 @@ public final class DeliveryLanes: Service, Sendable {
             return
         }
         let (destination, policy, rateLimiter) = settings.withLock { ($0.destination, $0.policy, $0.rateLimiter) }
-        let span = tracer?.startSpan("polyai.attempt", parent: delivery.event.trace, ofKind: .client)
-        let request = destination.request(for: delivery.event, spanID: span?.spanID ?? TraceContext.newSpanID())
+        // With tracing on, the attempt's own span is PolyAI's parent; without it Switchboard is no participant and
+        // passes the trace on as it came.
+        let spanID = tracer == nil ? delivery.event.trace?.parentSpanID : TraceContext.newSpanID()
+        let request = destination.request(for: delivery.event, spanID: spanID)
         if let malformation = request.malformation {
             // Built from input that no attempt can send (CR/LF in a header value…): permanent, never retried, and
             // no evidence about the key or the destination, so the circuit is not touched.
@@ -242,6 +244,7 @@ public final class DeliveryLanes: Service, Sendable {
         if gate == .park { return }
         if let rateLimiter { await rateLimiter.acquire() }
 
+        let span = tracer?.startSpan("polyai.attempt", parent: delivery.event.trace, ofKind: .client, spanID: spanID)
         metrics.inFlight.increment()
         attemptsUnderWay.add(1, ordering: .relaxed)
         let started = ContinuousClock.now

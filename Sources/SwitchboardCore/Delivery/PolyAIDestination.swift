@@ -27,7 +27,7 @@ public struct PolyAIDestination: Sendable {
 
     /// Builds the request that posts `event`: the four query parameters, the key, the content type, the id itself
     /// in a header or query parameter when that is where the event says it travels, and the event's trace with
-    /// `spanID` (the attempt's span) as the parent.
+    /// `spanID` (the attempt's span) as the parent (a new span id when nil).
     public func request(for event: ExternalEvent, spanID: String? = nil) -> OutboundRequest {
         var url = webhookURL
         url.reserveCapacity(url.utf8.count + 160)

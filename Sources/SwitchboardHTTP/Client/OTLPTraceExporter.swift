@@ -1,3 +1,4 @@
+import DequeModule
 import Logging
 import Metrics
 import ServiceLifecycle
@@ -8,11 +9,12 @@ import SwitchboardCore
 /// every `interval` (or once `batchSize` spans wait), and a last time on shutdown.
 ///
 /// Telemetry never holds delivery up: at most `capacity` spans wait (the oldest are dropped beyond that), a batch
-/// the collector refuses or cannot take is dropped after one try, and both are counted
+/// the collector refuses or cannot take is dropped after one try (with what waits behind it, until the next
+/// interval, so a dead collector costs one timeout per interval and at shutdown), and both are counted
 /// (`switchboard_trace_spans_dropped_total{cause}`) and logged at most once a minute.
 public final class OTLPTraceExporter: SpanExporting, Service, Sendable {
     private struct Buffer {
-        var spans: [SpanRecord] = []
+        var spans: Deque<SpanRecord> = []
         var dropped = 0
     }
 
@@ -41,6 +43,9 @@ public final class OTLPTraceExporter: SpanExporting, Service, Sendable {
         self.capacity = capacity
         self.logger = logger
         (wake, wakeUp) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        // Both series exist from the start, at 0, so a dashboard sees them before anything is dropped.
+        Self.droppedSpans(cause: "full").increment(by: 0)
+        Self.droppedSpans(cause: "export").increment(by: 0)
     }
 
     public func export(_ span: SpanRecord) {
@@ -91,9 +96,13 @@ public final class OTLPTraceExporter: SpanExporting, Service, Sendable {
                 let response = try await client.send(HTTPClientRequest(
                     url: url, headers: [HTTPHeader("Content-Type", "application/json")], body: body, timeout: .seconds(5)
                 ))
-                if !(200..<300).contains(response.status) { drop(batch.count, why: "the collector answered \(response.status)") }
+                    if !(200..<300).contains(response.status) {
+                    drop(batch.count, why: "the collector answered \(response.status)")
+                    return
+                }
             } catch {
                 drop(batch.count, why: "the collector could not be reached: \(error)")
+                return
             }
         }
     }

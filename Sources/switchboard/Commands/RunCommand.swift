@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import Prometheus
 import ServiceLifecycle
+import Synchronization
 import SwitchboardBridge
 import SwitchboardCore
 import SwitchboardHTTP
@@ -13,9 +14,9 @@ struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run Switchboard on a configuration until SIGTERM/SIGINT (graceful); SIGHUP reloads it.",
-        discussion: """
-        The configuration is also reloaded when its file (or a file it includes with ${file:...}) changes, and on         POST /-/reload to the admin listener. A reload is checked in full first: an invalid file, or one changing a         setting bound at start (listen, admin, journal, webhook.journal, kafka), changes nothing.
-        """
+        discussion: "The configuration is also reloaded when its file (or a file it includes with ${file:...}) changes, "
+            + "and on POST /-/reload to the admin listener. A reload is checked in full first: an invalid file, or one "
+            + "changing a setting bound at start (listen, admin, journal, webhook.journal, tracing, kafka), changes nothing."
     )
 
     @Option(name: .shortAndLong, help: "The YAML configuration file.")
@@ -66,8 +67,11 @@ struct RunCommand: AsyncParsableCommand {
         )
         configuration.maximumCancellationDuration = .seconds(5)
         let group = ServiceGroup(configuration: configuration)
-        let running = Task { try await group.run() }
-        deadline.onExpiry { running.cancel() }
+        // Set before the group runs, so a SIGTERM arriving at once is bounded too.
+        let running = Mutex<Task<Void, any Error>?>(nil)
+        deadline.onExpiry { running.withLock { $0 }?.cancel() }
+        let task = Task { try await group.run() }
+        running.withLock { $0 = task }
 
         Task {
             let webhookPort = await bridge.webhook.port.value()
@@ -80,7 +84,7 @@ struct RunCommand: AsyncParsableCommand {
             ])
         }
         do {
-            try await running.value
+            try await task.value
         } catch {
             await bridge.close()
             throw error

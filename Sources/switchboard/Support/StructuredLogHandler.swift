@@ -7,10 +7,14 @@ import Synchronization
 struct StructuredLogHandler: LogHandler {
     enum Format: String {
         case logfmt, json
+
+        static let all: [Format] = [.logfmt, .json]
     }
 
-    /// The format and level every handler writes with; a configuration reload changes them.
-    static let settings = Mutex<(format: Format, level: Logger.Level)>((.logfmt, .info))
+    /// The format and level every handler writes with, as indexes into `Format.all` and `Logger.Level.allCases`
+    /// (read for every log call, so an atomic rather than a lock); a configuration reload changes them.
+    static let format = Atomic<Int>(0)
+    static let level = Atomic<Int>(Logger.Level.allCases.firstIndex(of: .info) ?? 2)
 
     var metadata: Logger.Metadata = [:]
     /// A level set on one logger in code, instead of the configured one.
@@ -19,7 +23,7 @@ struct StructuredLogHandler: LogHandler {
     private static let output = Mutex<Void>(())
 
     var logLevel: Logger.Level {
-        get { chosenLevel ?? Self.settings.withLock { $0.level } }
+        get { chosenLevel ?? Logger.Level.allCases[Self.level.load(ordering: .relaxed)] }
         set { chosenLevel = newValue }
     }
 
@@ -37,7 +41,7 @@ struct StructuredLogHandler: LogHandler {
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
         let timestamp = Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
         var line: String
-        switch Self.settings.withLock({ $0.format }) {
+        switch Format.all[Self.format.load(ordering: .relaxed)] {
         case .logfmt:
             line = "ts=\(timestamp) level=\(event.level) msg=\(Self.logfmtValue(event.message.description))"
             for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
@@ -82,6 +86,7 @@ enum LogSetup {
     static func apply(format: String, level: String) {
         let format = StructuredLogHandler.Format(rawValue: format) ?? .logfmt
         let level = Logger.Level(rawValue: level) ?? .info
-        StructuredLogHandler.settings.withLock { $0 = (format, level) }
+        StructuredLogHandler.format.store(StructuredLogHandler.Format.all.firstIndex(of: format) ?? 0, ordering: .relaxed)
+        StructuredLogHandler.level.store(Logger.Level.allCases.firstIndex(of: level) ?? 2, ordering: .relaxed)
     }
 }

@@ -50,7 +50,7 @@ struct TestBridge {
     /// `directory/switchboard.yaml`, which a reload (`bridge.reloader`, `POST /-/reload`) reads again.
     init(
         yaml: String, directory: String, extra: [String: any Integration] = [:], clock: any DeliveryClock = SystemDeliveryClock(),
-        environment: [String: String] = [:]
+        environment: [String: String] = [:], reload: ConfigReloader.Loader? = nil
     ) throws {
         let file = directory + "/switchboard.yaml"
         try yaml.write(toFile: file, atomically: true, encoding: .utf8)
@@ -63,7 +63,7 @@ struct TestBridge {
         let bridge = try Bridge(
             config: config, integrations: loaded.integrations,
             keys: loaded.keys.mapValues { KeyHolder($0) },
-            transport: ExternalEventsClient(client: client), clock: clock, logger: Logger(label: "test"), reload: load
+            transport: ExternalEventsClient(client: client), clock: clock, logger: Logger(label: "test"), reload: reload ?? load
         )
         self.bridge = bridge
         self.client = client

@@ -15,25 +15,28 @@ public final class SwitchboardTracer: Tracer, Sendable {
     }
 
     /// Starts a span under `parent` (a new trace when nil): the common way in, without building a context.
-    public func startSpan(_ name: String, parent: TraceContext?, ofKind kind: SpanKind) -> SwitchboardSpan {
-        var context = InstrumentationContext.topLevel
-        context.trace = parent
-        return startSpan(name, context: context, ofKind: kind, at: DefaultTracerClock.now, function: #function, file: #fileID, line: #line)
+    public func startSpan(_ name: String, parent: TraceContext?, ofKind kind: SpanKind, spanID: String? = nil) -> SwitchboardSpan {
+        guard let spanID else {
+            var context = InstrumentationContext.topLevel
+            context.trace = parent
+            return startSpan(name, context: context, ofKind: kind, at: DefaultTracerClock.now, function: #function, file: #fileID, line: #line)
+        }
+        return makeSpan(name, parent: parent, kind: SpanRecord.Kind(kind), spanID: spanID, startNanos: DefaultTracerClock.now.nanosecondsSinceEpoch)
     }
 
     public func startSpan<Instant: TracerInstant>(
         _ operationName: String, context: @autoclosure () -> InstrumentationContext, ofKind kind: SpanKind,
         at instant: @autoclosure () -> Instant, function: String, file fileID: String, line: UInt
     ) -> SwitchboardSpan {
-        let parent = context().trace
+        makeSpan(operationName, parent: context().trace, kind: SpanRecord.Kind(kind), spanID: TraceContext.newSpanID(), startNanos: instant().nanosecondsSinceEpoch)
+    }
+
+    private func makeSpan(_ name: String, parent: TraceContext?, kind: SpanRecord.Kind, spanID: String, startNanos: UInt64) -> SwitchboardSpan {
         let own = TraceContext(
-            traceID: parent?.traceID ?? TraceContext.start().traceID, parentSpanID: TraceContext.newSpanID(),
+            traceID: parent?.traceID ?? TraceContext.start().traceID, parentSpanID: spanID,
             flags: parent?.flags ?? "01", state: parent?.state
         )
-        return SwitchboardSpan(
-            name: operationName, kind: SpanRecord.Kind(kind), trace: own, parentSpanID: parent?.parentSpanID,
-            startNanos: instant().nanosecondsSinceEpoch, exporter: exporter
-        )
+        return SwitchboardSpan(name: name, kind: kind, trace: own, parentSpanID: parent?.parentSpanID, startNanos: startNanos, exporter: exporter)
     }
 
     public func startAnySpan<Instant: TracerInstant>(
@@ -57,7 +60,7 @@ public final class SwitchboardTracer: Tracer, Sendable {
     public func extract<Carrier, Extract: Extractor>(_ carrier: Carrier, into context: inout InstrumentationContext, using extractor: Extract)
     where Extract.Carrier == Carrier {
         guard let parent = extractor.extract(key: TraceContext.parentHeader, from: carrier), var trace = TraceContext.parse(parent) else { return }
-        trace.state = extractor.extract(key: TraceContext.stateHeader, from: carrier)
+        trace.state = extractor.extract(key: TraceContext.stateHeader, from: carrier).flatMap { TraceContext.isAcceptableState($0) ? $0 : nil }
         context.trace = trace
     }
 }

@@ -81,7 +81,7 @@ public struct TraceContext: Sendable, Hashable {
     }
 
     /// A `tracestate` Switchboard passes on: short, printable ASCII (no control character can reach a header).
-    private static func isAcceptableState(_ value: String) -> Bool {
+    static func isAcceptableState(_ value: String) -> Bool {
         value.utf8.count <= 512 && value.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
     }
 
