@@ -54,12 +54,7 @@ struct ProcessEdgeTests {
         let client = CurlHTTPClient(logger: Logger(label: "test"))
         defer { client.shutdown() }
         let (sandbox, sandboxURL) = try await CrashRecoveryTests.startSandbox(directory: directory)
-        let minted = try await client.send(HTTPClientRequest(
-            url: sandboxURL + "/sandbox/conversations", headers: [HTTPHeader("Content-Type", "application/json")],
-            body: Array(#"{"account_id":"ws-sandbox","project_id":"PROJECT-CRASH"}"#.utf8)
-        ))
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(minted.body)) as? [String: Any])
-        let eventID = try #require(object["external_event_id"] as? String)
+        let eventID = try await KafkaProcessFixture.conversations(1, client: client, sandboxURL: sandboxURL)[0].eventID
         let config = try CrashRecoveryTests.writeConfig(directory: directory, endpoint: sandboxURL)
         let process = try SwitchboardProcess(["run", "--config", config])
         let webhook = try await CrashRecoveryTests.webhookAddress(process)
