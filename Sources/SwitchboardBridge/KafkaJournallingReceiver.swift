@@ -129,8 +129,11 @@ final class KafkaJournallingReceiver: WebhookReceiver {
                     }
                 }
             }
+            // The producer gives each record up after `ack_timeout` (message.timeout.ms) and says so in its delivery
+            // report, so the report decides: a record still being retried when this request gave up could be written
+            // afterwards and then posted twice. This timer is only a backstop, a second later.
             group.addTask {
-                try? await Task.sleep(for: timeout)
+                try? await Task.sleep(for: timeout + .seconds(1))
                 return "no acknowledgement from the broker within \(timeout)"
             }
             var acknowledged = 0
