@@ -359,6 +359,8 @@ public final class KafkaSource: Service, Sendable {
             ])
             return
         }
+        // Taken now, while the partition is still this instance's: a rebalance before the write does not lose it.
+        let record = deliveryRecord(of: finished.message)
         // Off the lane's path: the offset is released only after the dead letters are written.
         Task {
             for (event, reason, last) in finished.deadLetters {
@@ -367,19 +369,21 @@ public final class KafkaSource: Service, Sendable {
             if let identity = finished.deliveryIdentity, finished.deadLetters.isEmpty {
                 try? await journal.recordDelivered(identity: identity, atMillis: clock.nowMillis())
             }
-            await release(finished.message)
+            await release(finished.message, record: record)
         }
     }
 
-    /// Releases a message whose outcome is final: remembered locally first (a restart after a crash skips it), then
-    /// its offset is marked done.
-    private func release(_ message: KafkaMessage) async {
-        if let base = consumer?.deliveryRecordBase(of: message) {
-            try? await journal.recordKafkaDelivered([KafkaDeliveryRecord(
-                topic: message.topic, partition: message.partition, offset: message.offset,
-                clusterID: base.clusterID, committed: base.committed
-            )])
+    /// The local record of a delivered message, naming the assignment it was delivered in (nil once revoked).
+    private func deliveryRecord(of message: KafkaMessage) -> KafkaDeliveryRecord? {
+        consumer?.deliveryRecordBase(of: message).map {
+            KafkaDeliveryRecord(topic: message.topic, partition: message.partition, offset: message.offset, clusterID: $0.clusterID, committed: $0.committed)
         }
+    }
+
+    /// Releases a message whose outcome is final: remembered locally first (a restart, or this instance getting the
+    /// partition back after a rebalance, skips it), then its offset is marked done.
+    private func release(_ message: KafkaMessage, record: KafkaDeliveryRecord?) async {
+        if let record { try? await journal.recordKafkaDelivered([record]) }
         consumer?.markDone(message)
     }
 
@@ -389,10 +393,11 @@ public final class KafkaSource: Service, Sendable {
         ]
         if let traceID { metadata[LogKey.traceID] = .string(traceID) }
         logger.warning("event dead-lettered", metadata: metadata)
+        let record = deliveryRecord(of: message)
         Task {
             await writeDeadLetter(message, integration: integration, route: route, event: nil, reason: reason,
                                   last: DeliveryOutcome.Attempt(attempts: 0, status: nil, errorMessage: errorMessage, correlationID: nil), traceID: traceID)
-            await release(message)
+            await release(message, record: record)
         }
     }
 
