@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.0.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.27.0"),
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.1.0"),
+        // Operators' WebAssembly plugins (`plugin: wasm`): the interpreter, thread-safe (MultiThread), without file-system helpers or the disassembler.
+        .package(url: "https://github.com/swiftwasm/WasmKit.git", from: "0.4.2", traits: ["MultiThread"]),
     ],
     targets: [
         // C libraries, one Swift owner each.
@@ -145,6 +147,20 @@ let package = Package(
         .target(name: "Twilio", dependencies: ["SwitchboardCore"], path: "Plugins/Twilio", exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(name: "Salesforce", dependencies: ["SwitchboardCore"], path: "Plugins/Salesforce", exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(name: "Zendesk", dependencies: ["SwitchboardCore"], path: "Plugins/Zendesk", exclude: ["README.md"], swiftSettings: swiftSettings),
+        // `plugin: wasm`: an operator's WebAssembly module, sandboxed (no WASI, fuel and memory limits per call).
+        .target(
+            name: "WasmPlugin",
+            dependencies: [
+                "SwitchboardCore",
+                .product(name: "WasmKit", package: "WasmKit"),
+                .product(name: "WasmParser", package: "WasmKit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            path: "Plugins/Wasm",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
 
         .executableTarget(
             name: "switchboard",
@@ -155,7 +171,7 @@ let package = Package(
                 "SwitchboardBridge",
                 "SwitchboardSandbox",
                 "SwitchboardKafka",
-                "Mapping", "Stripe", "HubSpot", "Twilio", "Salesforce", "Zendesk",
+                "Mapping", "Stripe", "HubSpot", "Twilio", "Salesforce", "Zendesk", "WasmPlugin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -183,6 +199,7 @@ let package = Package(
                 "SwitchboardSandbox",
                 "SwitchboardKafka",
                 "Mapping",
+                "WasmPlugin",
                 "Spawn",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -229,7 +246,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationPluginTests",
-            dependencies: ["SwitchboardCore", "Mapping", "Stripe", "HubSpot", "Twilio", "Salesforce", "Zendesk", "FuzzTargets"],
+            dependencies: ["SwitchboardCore", "Mapping", "Stripe", "HubSpot", "Twilio", "Salesforce", "Zendesk", "WasmPlugin", "FuzzTargets", "Spawn"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -256,7 +273,7 @@ let package = Package(
             name: "SwitchboardBridgeTests",
             dependencies: [
                 "SwitchboardBridge", "SwitchboardHTTP", "SwitchboardCore", "SwitchboardStore", "SwitchboardSandbox", "SwitchboardKafka",
-                "Mapping", "Stripe", "HubSpot", "Twilio", "Salesforce", "Zendesk", "Spawn",
+                "Mapping", "Stripe", "HubSpot", "Twilio", "Salesforce", "Zendesk", "WasmPlugin", "Spawn",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -50,4 +50,5 @@ LUA
 wrk_rate="$(wrk -t2 -c64 -d8s -s "$work/post.lua" "http://127.0.0.1:$port/v1/external-events/webhook" | awk '/Requests\/sec/ {print $2}')"
 echo "wrk ceiling: $wrk_rate requests/s"
 
-"$bench" --sink "http://127.0.0.1:$port" --wrk-rate "$wrk_rate" "$@"
+bash scripts/build-plugins.sh "$work/plugins" >/dev/null
+"$bench" --sink "http://127.0.0.1:$port" --wrk-rate "$wrk_rate" --wasm-module "$work/plugins/acme.wasm" "$@"

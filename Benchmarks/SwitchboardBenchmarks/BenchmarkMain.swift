@@ -8,7 +8,7 @@ import SwitchboardBridge
 /// Measures webhook → External Events delivery against a local sink, and prints one table.
 ///
 /// Usage: `SwitchboardBenchmarks --sink http://127.0.0.1:PORT [--wrk-rate R] [--events N] [--ingress-rate R] [--ingress-seconds S]
-/// [--kafka-events N] [--kafka-sweep 0] [--only kafka]`
+/// [--kafka-events N] [--kafka-sweep 0] [--only kafka|plugins] [--wasm-module acme.wasm]`
 /// `Benchmarks/run.sh` starts nginx as the sink, measures the `wrk` ceiling and calls this.
 @main
 enum BenchmarkMain {
@@ -26,7 +26,8 @@ enum BenchmarkMain {
 
         var rows: [(String, String)] = []
         let idleRSS = ResidentMemory.megabytes()
-        if arguments.value("--only") != "kafka" {
+        let only = arguments.value("--only")
+        if only == nil {
             let throughput: WebhookThroughput.Result
             if let wrk = WrkLoad.executable {
                 throughput = try await WebhookThroughput.runWithWrk(sink: sink, seconds: 8, wrk: wrk)
@@ -45,7 +46,7 @@ enum BenchmarkMain {
             rows.append(("time to 202 at \(ingressRate)/s, p99 (target < 5 ms)", String(format: "%.2f ms", latency.p99)))
             rows.append(("time to 202 at \(ingressRate)/s, max", String(format: "%.2f ms", latency.max)))
         }
-        let kafkaEvents = Int(arguments.value("--kafka-events") ?? "") ?? 20_000
+        let kafkaEvents = only == nil || only == "kafka" ? Int(arguments.value("--kafka-events") ?? "") ?? 20_000 : 0
         if kafkaEvents > 0 {
             let kafka = try await KafkaThroughput.run(sink: sink, events: kafkaEvents)
             rows.append(("Kafka → sink delivery rate (1 KB, \(kafkaEvents) pre-produced, 4 partitions, 64 in flight; target ≥ 40,000)", String(format: "%.0f events/s", kafka.deliveryRate)))
@@ -63,6 +64,12 @@ enum BenchmarkMain {
                     ))
                 }
             }
+        }
+        if let module = arguments.value("--wasm-module") {
+            let plugin = try PluginMapping.run(wasmModule: module)
+            rows.append(("map one 1 KB JSON event: native mapping plugin", String(format: "%.1f µs", plugin.nativeMicroseconds)))
+            rows.append(("map one 1 KB JSON event: Wasm plugin (examples/plugins/acme-crm, reshapes the body)", String(format: "%.1f µs", plugin.wasmMicroseconds)))
+            rows.append(("verify one 1 KB event: Wasm plugin's HMAC-SHA256 check", String(format: "%.1f µs", plugin.wasmVerifyMicroseconds)))
         }
         rows.append(("resident memory at start", String(format: "%.1f MB", idleRSS)))
         rows.append(("resident memory after the runs", String(format: "%.1f MB", ResidentMemory.megabytes())))

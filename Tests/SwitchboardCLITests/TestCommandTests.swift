@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 import Testing
 
 @Suite("switchboard test: mappings tested offline")
@@ -24,6 +25,7 @@ struct TestCommandTests {
             .filter { $0.hasSuffix(".yaml") && $0 != "sandbox-keys.yaml" }
             .sorted()
         #expect(configs.count >= 8)
+        try WasmFixtures.buildExample()
         for config in configs {
             let name = String(config.dropLast(".yaml".count))
             let testFile = examples + "/tests/\(name).test.yaml"

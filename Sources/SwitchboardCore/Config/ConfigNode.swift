@@ -81,6 +81,11 @@ public struct ConfigNode: Sendable, Hashable {
         self.interpolationFailed = false
     }
 
+    /// Whether interpolation failed in this node or any node below it (the failure is already reported).
+    public var containsInterpolationFailure: Bool {
+        interpolationFailed || entries.contains { $0.value.containsInterpolationFailure } || elements.contains { $0.containsInterpolationFailure }
+    }
+
     /// Whether the node holds nothing (`key:`, `~`, `null`).
     public var isNull: Bool {
         kind == .null

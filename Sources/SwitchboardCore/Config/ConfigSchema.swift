@@ -185,8 +185,25 @@ private let schemaText = #"""
         "timeout": { "$ref": "#/$defs/duration", "description": "Longest time one request to PolyAI may take; default 10s." }
       },
       "allOf": [
-        { "if": { "properties": { "plugin": { "const": "mapping" } } }, "then": { "properties": { "options": { "$ref": "#/$defs/mappingOptions" } } } }
+        { "if": { "properties": { "plugin": { "const": "mapping" } } }, "then": { "properties": { "options": { "$ref": "#/$defs/mappingOptions" } } } },
+        { "if": { "properties": { "plugin": { "const": "wasm" } } }, "then": { "required": ["options"], "properties": { "options": { "$ref": "#/$defs/wasmOptions" } } } }
       ]
+    },
+    "wasmOptions": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": ["module"],
+      "description": "An operator's WebAssembly module, sandboxed: no WASI, fuel and memory limits per call (Plugins/Wasm/README.md).",
+      "properties": {
+        "module": { "type": "string", "minLength": 1, "description": "The .wasm file, relative to this file; watched and swapped when it changes." },
+        "config": { "description": "Any YAML, handed to the module's sb_init as JSON." },
+        "fuel": { "type": "integer", "minimum": 1, "default": 50000000, "description": "Fuel per call, roughly one unit per Wasm instruction." },
+        "memory": { "$ref": "#/$defs/byteSize", "default": "16MiB", "description": "The most the module's linear memory may grow to." },
+        "instances": { "type": "integer", "minimum": 1, "maximum": 64, "default": 2, "description": "Instances of the module for this integration." },
+        "credential_headers": { "$ref": "#/$defs/strings", "description": "Headers sb_verify reads that are never stored at rest." },
+        "keep_headers": { "$ref": "#/$defs/strings", "description": "Headers kept at rest even when they are credentials." },
+        "public_url": { "type": "string", "pattern": "^https?://", "description": "The URL callers use: the input's url." }
+      }
     },
     "mappingOptions": {
       "type": "object",

@@ -12,6 +12,8 @@ public enum DeadLetterReason: String, Sendable, CaseIterable {
     case noEventID = "no_event_id"
     /// The inbound body could not be read as the integration expects.
     case badPayload = "bad_payload"
+    /// A WebAssembly plugin failed on the event: out of fuel, a trap, unreadable output or a bad pointer.
+    case pluginError = "plugin_error"
 }
 
 /// The end of one event's journey: every event gets exactly one.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The plugins compiled into this binary, by the name used in `plugin:`.
 public struct IntegrationRegistry: Sendable {
     /// Builds an integration from its `options:` block; reports problems to `diagnostics` and returns nil on error.
@@ -18,11 +20,13 @@ public struct IntegrationRegistry: Sendable {
 
     /// Builds every integration of a configuration; unknown plugins and bad options become issues.
     public func build(_ config: SwitchboardConfig, diagnostics: ConfigDiagnostics) -> [String: any Integration] {
-        build(config.integrations, diagnostics: diagnostics)
+        build(config.integrations, diagnostics: diagnostics, configFile: config.file)
     }
 
-    /// Builds the given integrations (those that read cleanly, even when other parts of the file have errors).
-    public func build(_ integrations: [IntegrationConfig], diagnostics: ConfigDiagnostics) -> [String: any Integration] {
+    /// Builds the given integrations (those that read cleanly, even when other parts of the file have errors);
+    /// paths in their options are relative to `configFile`'s directory.
+    public func build(_ integrations: [IntegrationConfig], diagnostics: ConfigDiagnostics, configFile: String = "") -> [String: any Integration] {
+        let directory = configFile.isEmpty ? "" : ConfigPaths.directory(of: configFile)
         var built: [String: any Integration] = [:]
         for integration in integrations {
             guard let factory = factories[integration.plugin] else {
@@ -34,7 +38,7 @@ public struct IntegrationRegistry: Sendable {
                 continue
             }
             let reader = ConfigReader(node: integration.options, diagnostics: diagnostics, path: integration.path + ".options", position: integration.position)
-            let context = IntegrationContext(name: integration.name, projectID: integration.projectID)
+            let context = IntegrationContext(name: integration.name, projectID: integration.projectID, baseDirectory: directory)
             if let made = factory(reader, context) {
                 built[integration.name] = made
             }
@@ -50,4 +54,18 @@ public struct IntegrationContext: Sendable {
     public var name: String
     /// The agent (project) its events go to.
     public var projectID: String
+    /// The directory relative paths in its options are resolved against (the configuration file's).
+    public var baseDirectory: String
+
+    /// Describes an integration; `baseDirectory` empty means the working directory.
+    public init(name: String, projectID: String, baseDirectory: String = "") {
+        self.name = name
+        self.projectID = projectID
+        self.baseDirectory = baseDirectory
+    }
+
+    /// `path` made absolute against `baseDirectory` (or the working directory).
+    public func absolutePath(_ path: String) -> String {
+        ConfigPaths.absolute(path, relativeTo: baseDirectory.isEmpty ? FileManager.default.currentDirectoryPath : baseDirectory)
+    }
 }

@@ -34,7 +34,7 @@ public final class OutcomeWindow: Sendable {
     /// The seconds the ring covers.
     public static let span = 300
     /// The reasons with a column each; any other reason counts as `other`.
-    static let reasons = [DeadLetterReason.rejected, .expired, .maxAttempts, .unauthorized, .noEventID, .badPayload].map(\.rawValue) + ["other"]
+    static let reasons = [DeadLetterReason.rejected, .expired, .maxAttempts, .unauthorized, .noEventID, .badPayload, .pluginError].map(\.rawValue) + ["other"]
     /// Columns per bucket: received, delivered, then one per reason.
     private static let columns = 2 + reasons.count
 
@@ -128,7 +128,8 @@ public final class OutcomeWindow: Sendable {
             case .unauthorized: return 5
             case .noEventID: return 6
             case .badPayload: return 7
-            case nil: return 8
+            case .pluginError: return 8
+            case nil: return 9
             }
         }
     }

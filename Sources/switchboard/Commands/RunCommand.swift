@@ -33,7 +33,10 @@ struct RunCommand: AsyncParsableCommand {
         let settings = checked.config
         LogSetup.bootstrap(format: settings.logging.format, level: settings.logging.level)
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // Fuel per plugin call: from a trivial mapping to the default budget of 50 million.
+        factory.valueHistogramBuckets["switchboard_plugin_fuel_used"] = [1e3, 1e4, 1e5, 1e6, 1e7, 5e7, 1e8, 1e9]
+        MetricsSystem.bootstrap(factory)
         let logger = Logger(label: "switchboard")
 
         let client = CurlHTTPClient(proxy: settings.polyai.proxy, logger: logger)

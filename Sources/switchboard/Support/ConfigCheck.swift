@@ -23,7 +23,7 @@ enum ConfigCheck {
         var issues = loaded.issues
         // Plugin options are checked even when other parts of the file have errors: every problem in one pass.
         let diagnostics = ConfigDiagnostics()
-        let integrations = Plugins.registry(clock: clock).build(loaded.integrations, diagnostics: diagnostics)
+        let integrations = Plugins.registry(clock: clock).build(loaded.integrations, diagnostics: diagnostics, configFile: file)
         issues += diagnostics.issues
         guard let config = loaded.config else { return (nil, issues) }
 

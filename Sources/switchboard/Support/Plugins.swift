@@ -4,6 +4,7 @@ import Salesforce
 import Stripe
 import SwitchboardCore
 import Twilio
+import WasmPlugin
 import Zendesk
 
 /// Every integration plugin compiled into this binary.
@@ -19,6 +20,7 @@ enum Plugins {
         TwilioIntegration.register(in: &registry)
         SalesforceIntegration.register(in: &registry)
         ZendeskIntegration.register(in: &registry, clock: clock)
+        WasmIntegration.register(in: &registry, clock: clock)
         return registry
     }
 }

@@ -10,6 +10,7 @@ import Mapping
 import Salesforce
 import Stripe
 import Twilio
+import WasmPlugin
 import Zendesk
 
 /// A whole bridge (journal, lanes, webhook and admin listeners on port 0) built from YAML, posting to `baseURL`.
@@ -94,6 +95,7 @@ struct TestBridge {
         TwilioIntegration.register(in: &registry)
         SalesforceIntegration.register(in: &registry)
         ZendeskIntegration.register(in: &registry, clock: clock)
+        WasmIntegration.register(in: &registry, clock: clock)
         let diagnostics = ConfigDiagnostics()
         var integrations = registry.build(config, diagnostics: diagnostics)
         integrations.merge(extra) { _, new in new }
