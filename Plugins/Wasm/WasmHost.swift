@@ -35,6 +35,8 @@ final class WasmHost: Sendable {
             imports.define(module: "switchboard", name: "log", Function(store: store, parameters: [.i32, .i32, .i32]) { [self] caller, arguments in
                 guard case .i32(let level) = arguments[0], case .i32(let pointer) = arguments[1], case .i32(let length) = arguments[2] else { return [] }
                 let memory = try Self.memory(of: caller)
+                try Self.check(memory, pointer: pointer, length: length)
+                try Self.charge(caller.store, Self.callFuel + UInt64(min(length, UInt32(Self.maxLogBytes))))
                 let text = try Self.read(memory, pointer: pointer, length: min(length, UInt32(Self.maxLogBytes)))
                 log(level: level, String(decoding: text, as: UTF8.self))
                 return []
@@ -56,6 +58,8 @@ final class WasmHost: Sendable {
                     default: return [.i32(UInt32(bitPattern: -1))]
                     }
                     let memory = try Self.memory(of: caller)
+                    // Hashing costs the host about what as many Wasm instructions cost: one unit of fuel per byte.
+                    try Self.charge(caller.store, Self.callFuel + UInt64(values[2]) + UInt64(values[4]))
                     let key = try Self.read(memory, pointer: values[1], length: values[2])
                     let message = try Self.read(memory, pointer: values[3], length: values[4])
                     let code = digest.code(key: key, message: message)
@@ -73,6 +77,26 @@ final class WasmHost: Sendable {
         var description: String { message }
     }
 
+    /// Host work (a host function, a memory copy on `memory.grow`) the call's remaining fuel cannot pay for.
+    struct FuelExhausted: Error {}
+
+    /// The fuel every host function call costs on top of the bytes it handles.
+    static let callFuel: UInt64 = 64
+
+    /// Takes `units` of fuel from the call's budget, as the interpreter does for instructions.
+    static func charge(_ store: Store, _ units: UInt64) throws {
+        guard let fuel = store.fuel else { return }
+        guard fuel.remaining >= units else { throw FuelExhausted() }
+        store.fuel = Fuel(remaining: fuel.remaining - units)
+    }
+
+    /// Throws when `length` bytes at `pointer` do not lie wholly inside `memory`.
+    static func check(_ memory: Memory, pointer: UInt32, length: UInt32) throws {
+        guard Int(pointer) + Int(length) <= memory.byteCount else {
+            throw MemoryFault(message: "\(length) bytes at \(pointer) lie outside the module's \(memory.byteCount) bytes of memory")
+        }
+    }
+
     static func memory(of caller: borrowing Caller) throws -> Memory {
         guard let memory = caller.instance?.exports[memory: "memory"] else { throw MemoryFault(message: "no exported memory") }
         return memory
@@ -80,22 +104,16 @@ final class WasmHost: Sendable {
 
     /// `length` bytes at `pointer`, checked against the memory's size.
     static func read(_ memory: Memory, pointer: UInt32, length: UInt32) throws -> [UInt8] {
-        let start = Int(pointer), count = Int(length)
-        guard start + count <= memory.byteCount else {
-            throw MemoryFault(message: "\(count) bytes at \(start) lie outside the module's \(memory.byteCount) bytes of memory")
-        }
-        guard count > 0 else { return [] }
-        return memory.withUnsafeBufferPointer(offset: UInt(start), count: count) { Array($0) }
+        try check(memory, pointer: pointer, length: length)
+        guard length > 0 else { return [] }
+        return memory.withUnsafeBufferPointer(offset: UInt(pointer), count: Int(length)) { Array($0) }
     }
 
-    /// Writes `bytes` at `pointer`, where at least `reserving` bytes must lie inside the memory.
-    static func write(_ bytes: [UInt8], to memory: Memory, pointer: UInt32, reserving: Int) throws {
-        let start = Int(pointer), count = max(bytes.count, reserving)
-        guard start + count <= memory.byteCount else {
-            throw MemoryFault(message: "\(count) bytes at \(start) lie outside the module's \(memory.byteCount) bytes of memory")
-        }
+    /// Writes `bytes` at `pointer`, where at least `reserving` bytes (and all of `bytes`) must lie inside the memory.
+    static func write(_ bytes: [UInt8], to memory: Memory, pointer: UInt32, reserving: Int = 0) throws {
+        try check(memory, pointer: pointer, length: UInt32(clamping: max(bytes.count, reserving)))
         guard !bytes.isEmpty else { return }
-        memory.withUnsafeMutableBufferPointer(offset: UInt(start), count: bytes.count) { target in
+        memory.withUnsafeMutableBufferPointer(offset: UInt(pointer), count: bytes.count) { target in
             target.copyBytes(from: bytes)
         }
     }
@@ -132,19 +150,30 @@ final class WasmHost: Sendable {
     }
 }
 
-/// Refuses memory growth past the configured limit: `memory.grow` then returns -1, as Wasm specifies.
-final class WasmMemoryLimiter: ResourceLimiter {
+/// Refuses memory growth past the configured limit (`memory.grow` then returns -1, as Wasm specifies), and charges
+/// the call for the copy a growth costs the host: the interpreter moves the whole memory to its new place, so a
+/// module growing one page at a time would otherwise buy seconds of copying for little fuel.
+final class WasmMemoryLimiter: ResourceLimiter, @unchecked Sendable {
+    /// The most elements a module's table may grow to.
+    static let maxTableElements = 100_000
+    /// Bytes of memory copied per unit of fuel when memory grows (bulk memory instructions move 64 per unit).
+    static let bytesPerFuel = 16
+
     let limit: Int
+    /// The store whose fuel pays for growth; set once, right after the store is made (single-threaded use).
+    weak var store: Store?
 
     init(limit: Int) {
         self.limit = limit
     }
 
     func limitMemoryGrowth(to desired: Int) throws -> Bool {
-        desired <= limit
+        guard desired <= limit else { return false }
+        if let store { try WasmHost.charge(store, UInt64(desired / Self.bytesPerFuel)) }
+        return true
     }
 
     func limitTableGrowth(to desired: Int) throws -> Bool {
-        desired <= 100_000
+        desired <= Self.maxTableElements
     }
 }

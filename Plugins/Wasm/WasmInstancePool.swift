@@ -105,16 +105,15 @@ final class WasmInstancePool: @unchecked Sendable {
     /// Looks at the module file (at most once per `checkInterval`); a changed file is loaded and, when every
     /// instance of it initialises, replaces the module in force.
     private func reloadIfChanged() {
-        let due: WasmModuleImage? = condition.withLock {
+        let due: (WasmModuleImage, WasmFileStamp)? = condition.withLock {
             guard !checking, ContinuousClock.now - lastCheck >= Self.checkInterval else { return nil }
             lastCheck = .now
             let stamp = WasmFileStamp.of(image.path)
             guard stamp != image.stamp, stamp != refusedStamp else { return nil }
             checking = true
-            return image
+            return (image, stamp)
         }
-        guard let old = due else { return }
-        let stamp = WasmFileStamp.of(old.path)
+        guard let (old, stamp) = due else { return }
         do {
             let next = try load()
             let sandboxes = try (0..<capacity).map { _ throws(WasmPluginFailure) in try instantiate(next) }

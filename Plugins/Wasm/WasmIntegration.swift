@@ -17,9 +17,10 @@ internal import WasmKit
 ///   module: ./plugins/acme.wasm
 ///   config: { secret: "${ACME_SECRET}", field: ticket.conv }
 /// ```
-public final class WasmIntegration: Integration, @unchecked Sendable {
-    /// The engine every module runs on: interpreted, fuel metered, bounds checked in software (no signal handlers).
-    static let engine = Engine(configuration: EngineConfiguration(memoryBoundsChecking: .software, fuelMetering: true))
+public final class WasmIntegration: Integration, Sendable {
+    /// The engine every module runs on: interpreted, fuel metered, bounds checked in software (no signal handlers),
+    /// every function translated when an instance is made (so a broken body fails `validate`, not an event).
+    static let engine = Engine(configuration: EngineConfiguration(compilationMode: .eager, memoryBoundsChecking: .software, fuelMetering: true))
 
     /// The integration's settings.
     public let options: WasmPluginOptions
@@ -83,9 +84,12 @@ public final class WasmIntegration: Integration, @unchecked Sendable {
 
     public var headersKeptAtRest: [String] { options.keptHeaders }
 
-    /// `sb_verify` on webhook requests, when the module exports it; a failing call refuses the request.
+    /// Calls are interpreted and bounded by fuel, not by time: the bridge runs them off its cooperative threads.
+    public var runsLong: Bool { true }
+
+    /// `sb_verify` on webhook requests, when the module in force exports it; a failing call refuses the request.
     public func verify(_ event: InboundEvent) -> Verification {
-        guard case .webhook = event.source, pool.current.verifies else { return .accepted }
+        guard case .webhook = event.source else { return .accepted }
         let input = WasmEventInput.encode(event, publicURL: options.publicURL)
         do {
             let accepted = try measured { sandbox throws(WasmPluginFailure) in try sandbox.verify(input) }

@@ -66,7 +66,7 @@ enum WasmMapOutput {
                 throw Problem(message: "\"content_type\" is required (a non-empty string)")
             }
             let body: [UInt8]
-            switch (try text(fields, "body", allowsControls: true), try text(fields, "body_base64")) {
+            switch (try text(fields, "body", isBody: true), try text(fields, "body_base64", isBody: true)) {
             case (let text?, nil):
                 body = Array(text.utf8)
             case (nil, let encoded?):
@@ -99,12 +99,12 @@ enum WasmMapOutput {
         }
     }
 
-    /// A string field, nil when absent; an error when it is not a string, too long, or (unless `allowsControls`)
-    /// holds control characters, which could otherwise reach an HTTP header.
-    private static func text(_ fields: [String: Any], _ key: String, allowsControls: Bool = false) throws -> String? {
-        guard let value = fields[key], !(value is NSNull) else { return nil }
+    /// A string field, nil when absent; an error when it is not a string, or (unless it `isBody`) too long or
+    /// holding control characters, which could otherwise reach an HTTP header.
+    private static func text(_ fields: [String: Any], _ key: String, isBody: Bool = false) throws -> String? {
+        guard let value = fields[key] else { return nil }
         guard let string = value as? String else { throw Problem(message: "\(quoted(key)) is not a string") }
-        if allowsControls { return string }
+        if isBody { return string }
         guard string.utf8.count <= maxIDBytes else { throw Problem(message: "\(quoted(key)) is longer than \(maxIDBytes) bytes") }
         guard !string.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
             throw Problem(message: "\(quoted(key)) holds control characters")
@@ -116,6 +116,10 @@ enum WasmMapOutput {
         guard let fields = error as? [String: Any], let reason = fields["reason"] as? String else {
             return .unusable("\"error\" must be an object with a \"reason\"")
         }
+        if let unknown = fields.keys.sorted().first(where: { $0 != "reason" && $0 != "message" }) {
+            return .unusable("unknown key \(quoted(unknown)) in \"error\"")
+        }
+        if let message = fields["message"], !(message is String) { return .unusable("\"error\".\"message\" is not a string") }
         let message = (fields["message"] as? String).map { String($0.prefix(500)) } ?? "the plugin refused the event"
         switch reason {
         case DeadLetterReason.noEventID.rawValue, DeadLetterReason.badPayload.rawValue:

@@ -1,5 +1,5 @@
 import Foundation
-internal import WasmKit
+@_spi(Fuzzing) internal import WasmKit
 internal import WasmParser
 
 /// A plugin module read from disk and checked: parsed (compiled) once, instantiated per instance.
@@ -7,7 +7,7 @@ internal import WasmParser
 /// The checks are the ABI's (Plugins/Wasm/README.md): only `switchboard.now_ms`, `log` and `hmac` may be
 /// imported (no WASI, no memory or table imports); `memory`, `sb_alloc`, `sb_init` and `sb_map` must be exported,
 /// `sb_verify` may be; the initial linear memory must fit the configured limit.
-struct WasmModuleImage: @unchecked Sendable {
+struct WasmModuleImage: Sendable {
     /// The largest module file read.
     static let maxFileBytes = 64 << 20
     /// The host functions a module may import, by name, with their signatures.
@@ -70,6 +70,9 @@ struct WasmModuleImage: @unchecked Sendable {
                 throw .module(
                     "\(path) imports \(item.module).\(item.name)\(what): a plugin may import only switchboard.now_ms, switchboard.log and switchboard.hmac"
                 )
+            }
+            if case .function(let index) = item.descriptor, let type = module.functionType(at: index), type != hostImports[item.name] {
+                throw .module("\(path) imports switchboard.\(item.name) with the wrong signature (see Plugins/Wasm/README.md)")
             }
             imports.insert(item.name)
         }

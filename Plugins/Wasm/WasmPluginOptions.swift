@@ -12,7 +12,7 @@ import SwitchboardCore
 ///   credential_headers: [x-acme-signature]
 ///   keep_headers: []
 /// ```
-public struct WasmPluginOptions: Sendable, Equatable {
+public struct WasmPluginOptions: Sendable, Equatable, CustomStringConvertible {
     /// The fuel one call gets when `fuel` is not set (roughly one unit per Wasm instruction).
     public static let defaultFuel: UInt64 = 50_000_000
     /// The memory limit when `memory` is not set.
@@ -21,6 +21,8 @@ public struct WasmPluginOptions: Sendable, Equatable {
     public static let defaultInstances = 2
     /// One Wasm page.
     public static let pageBytes = 65_536
+    /// The largest memory limit accepted (each instance may reach it).
+    public static let maxMemoryBytes = 1 << 30
 
     /// The module file, absolute.
     public var modulePath: String
@@ -55,6 +57,11 @@ public struct WasmPluginOptions: Sendable, Equatable {
         self.publicURL = publicURL
     }
 
+    /// The settings without `config`, which may hold secrets.
+    public var description: String {
+        "WasmPluginOptions(module: \(modulePath), fuel: \(fuel), memory: \(memoryBytes), instances: \(instances))"
+    }
+
     /// Reads the block strictly; nil (with issues reported) when it is wrong.
     public static func read(_ options: ConfigReader, context: IntegrationContext) -> WasmPluginOptions? {
         let mark = options.diagnostics.errorCount
@@ -66,9 +73,9 @@ public struct WasmPluginOptions: Sendable, Equatable {
         let credentials = options.strings("credential_headers") ?? []
         let kept = options.strings("keep_headers") ?? []
         let publicURL = PublicURL.read(options)
-        if let memory, !(pageBytes...(4 << 30)).contains(memory) {
+        if let memory, !(pageBytes...maxMemoryBytes).contains(memory) {
             options.diagnostics.error(
-                "expected a memory limit from 64KiB (one Wasm page) to 4GiB", path: options.path(of: "memory"),
+                "expected a memory limit from 64KiB (one Wasm page) to 1GiB", path: options.path(of: "memory"),
                 position: options.child("memory")?.position
             )
         }

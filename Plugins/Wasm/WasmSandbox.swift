@@ -23,7 +23,9 @@ final class WasmSandbox {
         self.image = image
         self.fuel = options.fuel
         let store = Store(engine: engine)
-        store.resourceLimiter = WasmMemoryLimiter(limit: options.memoryBytes)
+        let limiter = WasmMemoryLimiter(limit: options.memoryBytes)
+        limiter.store = store
+        store.resourceLimiter = limiter
         // A start function runs while instantiating: it gets the same budget as a call.
         store.fuel = Fuel(remaining: options.fuel)
         let instance: Instance
@@ -72,11 +74,15 @@ final class WasmSandbox {
         return answer == 1
     }
 
+    /// The largest output `sb_map` may return.
+    static let maxOutputBytes = 16 << 20
+
     /// `sb_map`: the output bytes, copied out of the module's memory.
     func map(_ input: [UInt8]) throws(WasmPluginFailure) -> [UInt8] {
         let result = try call(mapFunction, with: input)
         guard case .i64(let packed) = result.first else { throw .output("sb_map returned no i64") }
         let pointer = UInt32(truncatingIfNeeded: packed >> 32), length = UInt32(truncatingIfNeeded: packed)
+        guard length <= Self.maxOutputBytes else { throw .output("sb_map returned \(length) bytes, more than \(Self.maxOutputBytes)") }
         do {
             return try WasmHost.read(memory, pointer: pointer, length: length)
         } catch {
@@ -89,14 +95,16 @@ final class WasmSandbox {
     private func call(_ function: Function, with input: [UInt8]) throws(WasmPluginFailure) -> [Value] {
         guard input.count < Int(Int32.max) else { throw .memory("input of \(input.count) bytes is too large") }
         store.fuel = Fuel(remaining: fuel)
-        defer { lastFuelUsed = fuel - (store.fuel?.remaining ?? 0) }
+        // A charge that could not be paid leaves the rest unspent: a call that ran out used its whole budget.
+        var exhausted = false
+        defer { lastFuelUsed = exhausted ? fuel : fuel - min(fuel, store.fuel?.remaining ?? 0) }
         do {
             let space = try alloc.invoke([.i32(UInt32(input.count))], on: &stack)
             guard case .i32(let pointer) = space.first else { throw WasmPluginFailure.output("sb_alloc returned no i32") }
             // 0 is what an allocator returns when it has no room (and where a C module keeps its stack and data).
             guard pointer != 0 || input.isEmpty else { throw WasmPluginFailure.memory("sb_alloc(\(input.count)) returned 0: the module has no room for the input") }
             do {
-                try WasmHost.write(input, to: memory, pointer: pointer, reserving: input.count)
+                try WasmHost.write(input, to: memory, pointer: pointer)
             } catch {
                 throw WasmPluginFailure.memory("sb_alloc(\(input.count)) returned \(pointer): \(Self.describe(error))")
             }
@@ -105,9 +113,16 @@ final class WasmSandbox {
             throw failure
         } catch let fault as WasmHost.MemoryFault {
             throw .memory(fault.message)
+        } catch is WasmHost.FuelExhausted {
+            exhausted = true
+            throw .fuel
         } catch let trap as Trap {
+            // WasmKit 0.4.2 has no public trap reason: its description's first line is `Trap: <reason>`.
             let text = Self.describe(trap)
-            if text.contains("out of fuel") { throw .fuel }
+            if text == "out of fuel" {
+                exhausted = true
+                throw .fuel
+            }
             throw .trap(text)
         } catch {
             throw .trap(Self.describe(error))

@@ -53,7 +53,7 @@ struct JournallingReceiver: WebhookReceiver {
         let configuration = live.current
         guard let integration = configuration.integrations[target.integration] else { return Self.reloaded }
         let metrics = IntegrationMetrics.named(target.integration)
-        if let reply = Self.rejection(of: event, by: integration, target: target, logger: logger) { return reply }
+        if let reply = await Self.rejection(of: event, by: integration, target: target, logger: logger) { return reply }
 
         let identity = pipeline.identity(of: event, integration: target.integration, plugin: integration)
         if let identity {
@@ -102,8 +102,8 @@ struct JournallingReceiver: WebhookReceiver {
 
     /// `401` when `integration` does not verify the request, counted and logged with the reason (the reply says
     /// nothing more).
-    static func rejection(of event: InboundEvent, by integration: any Integration, target: SwitchboardCore.Router.Target, logger: Logger) -> WebhookReply? {
-        guard let (reply, reason) = refusal(of: event, by: integration) else { return nil }
+    static func rejection(of event: InboundEvent, by integration: any Integration, target: SwitchboardCore.Router.Target, logger: Logger) async -> WebhookReply? {
+        guard let (reply, reason) = await refusal(of: event, by: integration) else { return nil }
         IntegrationMetrics.named(target.integration).webhookRejections.increment()
         logger.warning("webhook request rejected", metadata: [
             LogKey.integration: .string(target.integration), LogKey.route: .string(target.route), LogKey.error: .string(reason),
@@ -112,8 +112,8 @@ struct JournallingReceiver: WebhookReceiver {
     }
 
     /// `401` with no detail when `integration` does not verify the request, with the reason (for the log only).
-    static func refusal(of event: InboundEvent, by integration: any Integration) -> (reply: WebhookReply, reason: String)? {
-        guard case .rejected(let reason) = integration.verify(event) else { return nil }
+    static func refusal(of event: InboundEvent, by integration: any Integration) async -> (reply: WebhookReply, reason: String)? {
+        guard case .rejected(let reason) = await integration.verified(event) else { return nil }
         return (.error(401, "request could not be verified"), reason)
     }
 

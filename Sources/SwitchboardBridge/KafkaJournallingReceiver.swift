@@ -52,7 +52,7 @@ final class KafkaJournallingReceiver: WebhookReceiver {
 
     private func take(_ event: InboundEvent, target: SwitchboardCore.Router.Target, span: SwitchboardSpan?) async -> WebhookReply {
         guard let integration = live.current.integrations[target.integration] else { return JournallingReceiver.reloaded }
-        if let reply = JournallingReceiver.rejection(of: event, by: integration, target: target, logger: logger) { return reply }
+        if let reply = await JournallingReceiver.rejection(of: event, by: integration, target: target, logger: logger) { return reply }
         let event = event.tracing(under: span?.trace)
         let trace = event.trace
         let metrics = IntegrationMetrics.named(target.integration)
@@ -60,7 +60,7 @@ final class KafkaJournallingReceiver: WebhookReceiver {
         tap.publish(EventTap.Entry(atMillis: event.receivedAtMillis, integration: target.integration, route: target.route, stage: .received, body: event.body))
         var events: [ExternalEvent]
         do {
-            events = try integration.map(event)
+            events = try await integration.mapped(event)
         } catch {
             // Accepted, but nothing can be delivered: the dead letter is the outcome (written before the answer).
             metrics.deadLettered(reason: error.reason).increment()

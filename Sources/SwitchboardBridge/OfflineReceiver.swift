@@ -36,13 +36,13 @@ final class OfflineReceiver: WebhookReceiver {
             outcome.requestURL = event.requestURL
         }
         guard let integration = integrations[target.integration] else { return .error(500, "route has no integration") }
-        if let (reply, reason) = JournallingReceiver.refusal(of: event, by: integration) {
+        if let (reply, reason) = await JournallingReceiver.refusal(of: event, by: integration) {
             seen.withLock { $0.rejection = reason }
             return reply
         }
         // Journalled here in production; the mapping below is what the pipeline does with the entry.
         do {
-            let events = try integration.map(event)
+            let events = try await integration.mapped(event)
             seen.withLock { $0.events = events }
         } catch {
             seen.withLock { $0.deadLetter = error }

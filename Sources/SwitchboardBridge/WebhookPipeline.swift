@@ -109,7 +109,7 @@ public final class WebhookPipeline: Sendable {
         let trace = event.trace ?? TraceContext.start()
         var events: [ExternalEvent]
         do {
-            events = try integration.map(event)
+            events = try await integration.mapped(event)
         } catch {
             logger.warning("event dead-lettered", metadata: [
                 LogKey.integration: .string(name), LogKey.route: .string(event.route),

@@ -86,13 +86,14 @@ struct WasmPluginTests {
         await bridge.stop()
     }
 
-    @Test("an infinite loop, a memory bomb, a trap, malformed output and a bad pointer each dead-letter plugin_error; other events keep flowing")
+    @Test("an infinite loop, a memory bomb, a trap, malformed output, a bad pointer and a host-call loop each dead-letter plugin_error; other events keep flowing")
     func misbehavingModules() async throws {
         let sink = ScriptedSink()
         let base = try await sink.start()
         defer { sink.stop() }
-        let plugins = try ["loop", "membomb", "trap", "badoutput", "badpointer"].map { name in
-            (name: name, options: "module: \(try WasmFixtures.path(name))\nfuel: 3000000")
+        // membomb grows one page at a time up to its 1 MiB limit, then uses the page it was refused.
+        let plugins = try ["loop", "membomb", "trap", "badoutput", "badpointer", "hmacloop"].map { name in
+            (name: name, options: "module: \(try WasmFixtures.path(name))\nfuel: 3000000" + (name == "membomb" ? "\nmemory: 1MiB" : ""))
         }
         let journal = temporaryDirectory()
         let bridge = try TestBridge(yaml: Self.yaml(endpoint: base, journal: journal, plugins: plugins), directory: temporaryDirectory())
@@ -115,6 +116,7 @@ struct WasmPluginTests {
         #expect(causes["trap"]?.hasPrefix("trap:") == true, "\(causes)")
         #expect(causes["badoutput"]?.hasPrefix("output:") == true, "\(causes)")
         #expect(causes["badpointer"]?.hasPrefix("memory:") == true, "\(causes)")
+        #expect(causes["hmacloop"]?.hasPrefix("fuel:") == true, "\(causes)")
         // The instances that failed were replaced: the same module fails the same way again, and nothing else.
         #expect(try await httpRequest(bridge.client, url + "/hooks/trap", body: #"{"cid":"BAD-again"}"#).status == 202)
         #expect(try await httpRequest(bridge.client, url + "/hooks/bookings", body: #"{"cid":"OK-last"}"#).status == 202)

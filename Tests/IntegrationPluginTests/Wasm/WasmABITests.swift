@@ -80,6 +80,9 @@ struct WasmABITests {
         (#"{"events":[{"event_id":"E1","content_type":"a/b","body":"","body_base64":""}]}"#, "unusable"),
         (#"{"events":[{"event_id":"E1","content_type":"a/b","body":"","colour":"red"}]}"#, "unusable"),
         (#"{"events":[{"event_id":7,"content_type":"a/b","body":""}]}"#, "unusable"),
+        (#"{"events":[{"event_id":"E1","content_type":"a/b","body_base64":""# + String(repeating: "QUJD", count: 2_000) + #""}]}"#, "events:1"),
+        (#"{"error":{"reason":"bad_payload","colour":"red"}}"#, "unusable"),
+        (#"{"error":{"reason":"bad_payload","message":7}}"#, "unusable"),
     ])
     func output(_ text: String, _ expected: String) {
         let result: String
@@ -109,6 +112,15 @@ struct WasmABITests {
             return
         }
         #expect(defaults.first?.idLocation == .query("cid"))
+    }
+
+    @Test("growing memory a page at a time is paid for in fuel: a module cannot buy seconds of copying cheaply")
+    func growthCostsFuel() throws {
+        let bomb = try WasmIntegration.make(
+            name: "membomb", options: WasmPluginOptions(modulePath: try WasmFixtures.path("membomb"), fuel: 5_000_000, memoryBytes: 1 << 30)
+        ).get()
+        let event = InboundEvent(source: .webhook(path: "/h"), route: "/h", body: Array("{}".utf8), receivedAtMillis: 0)
+        #expect(throws: MappingFailure(reason: "plugin_error", message: WasmPluginFailure.fuel.description)) { try bomb.map(event) }
     }
 
     @Test("a Kafka message maps through a module with its key in the input")
