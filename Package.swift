@@ -147,18 +147,21 @@ let package = Package(
         .target(name: "Twilio", dependencies: ["SwitchboardCore"], path: "Plugins/Twilio", exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(name: "Salesforce", dependencies: ["SwitchboardCore"], path: "Plugins/Salesforce", exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(name: "Zendesk", dependencies: ["SwitchboardCore"], path: "Plugins/Zendesk", exclude: ["README.md"], swiftSettings: swiftSettings),
-        // `plugin: wasm`: an operator's WebAssembly module, sandboxed (no WASI, fuel and memory limits per call).
+        // `plugin: wasm`: the ABI's JSON in and out (no engine: fuzzed on its own), then the sandboxed module on
+        // WasmKit (no WASI, fuel and memory limits per call).
+        .target(name: "WasmABI", dependencies: ["SwitchboardCore"], path: "Plugins/Wasm/ABI", swiftSettings: swiftSettings),
         .target(
             name: "WasmPlugin",
             dependencies: [
                 "SwitchboardCore",
+                "WasmABI",
                 .product(name: "WasmKit", package: "WasmKit"),
                 .product(name: "WasmParser", package: "WasmKit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
             path: "Plugins/Wasm",
-            exclude: ["README.md"],
+            exclude: ["README.md", "ABI"],
             swiftSettings: swiftSettings
         ),
 
@@ -228,7 +231,7 @@ let package = Package(
         // driver (built with -sanitize=fuzzer by the script; without it, a tool that replays inputs and writes seeds).
         .target(
             name: "FuzzTargets",
-            dependencies: ["SwitchboardCore", "SwitchboardKafka", "Mapping", "Stripe", "HubSpot", "Twilio", "Salesforce", "Zendesk"],
+            dependencies: ["SwitchboardCore", "SwitchboardKafka", "Mapping", "Stripe", "HubSpot", "Twilio", "Salesforce", "Zendesk", "WasmABI"],
             path: "Fuzz/FuzzTargets",
             swiftSettings: swiftSettings
         ),
@@ -246,7 +249,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationPluginTests",
-            dependencies: ["SwitchboardCore", "Mapping", "Stripe", "HubSpot", "Twilio", "Salesforce", "Zendesk", "WasmPlugin", "FuzzTargets", "Spawn"],
+            dependencies: ["SwitchboardCore", "Mapping", "Stripe", "HubSpot", "Twilio", "Salesforce", "Zendesk", "WasmABI", "WasmPlugin", "FuzzTargets", "Spawn"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

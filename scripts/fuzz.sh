@@ -38,7 +38,7 @@ binary="$scratch/debug/SwitchboardFuzz"
 if [ "$#" -gt 0 ]; then
     targets=("$@")
 else
-    targets=(config xml json form retry-after timestamps codec commit-metadata traceparent mapping stripe hubspot twilio salesforce zendesk)
+    targets=(config xml json form retry-after timestamps codec commit-metadata traceparent wasm-abi mapping stripe hubspot twilio salesforce zendesk)
 fi
 
 # Swift's own crash reporter would spend seconds on every crash; leak reports are Swift runtime caches. While

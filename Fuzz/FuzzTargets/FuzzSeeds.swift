@@ -65,6 +65,13 @@ public enum FuzzSeeds {
         add("codec", "describe-webhook.bin", [1, 0] + Array("/hooks/a\nhttps://h/hooks/a?x=1\nContent-Type: text/plain\nX: y\n\nx:1\n".utf8))
         add("codec", "describe-kafka.bin", [1, 1, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 1, 0] + Array("orders\n\nk:v\n".utf8))
 
+        add("wasm-abi", "events.bin", [0] + Array(#"{"events":[{"event_id":"E1","content_type":"application/json","body":"{\"cid\":\"E1\"}","id_location":"payload","id_path":"cid","delivery_id":"d1","ordering_key":"k"}]}"#.utf8))
+        add("wasm-abi", "base64.bin", [0] + Array(#"{"events":[{"event_id":"E2","content_type":"text/plain","body_base64":"aGk=","id_location":"headers","id_path":"X-Cid"}]}"#.utf8))
+        add("wasm-abi", "error.bin", [0] + Array(#"{"error":{"reason":"no_event_id","message":"no string at ticket.conv"}}"#.utf8))
+        add("wasm-abi", "empty.bin", [0] + Array(#"{"events":[]}"#.utf8))
+        add("wasm-abi", "input-json.bin", [1] + Array(#"{"ticket":{"conv":"CONV-1","status":"open"},"type":"ticket.updated"}"#.utf8))
+        add("wasm-abi", "input-binary.bin", [1, 0xFF, 0x00, 0xC3, 0x28, 0x0A, 0x22, 0x5C])
+
         for seed in pluginSeeds() { seeds.append(seed) }
         return seeds
     }

@@ -32,6 +32,7 @@ public struct FuzzTarget: Sendable {
         FuzzTarget(name: "codec", summary: "bytes → InboundEventCodec decode, and encode/decode round trip", run: CodecTarget.run),
         FuzzTarget(name: "commit-metadata", summary: "text → CommitMetadata decode; offsets → encode under a limit → decode", run: CommitMetadataTarget.run),
         FuzzTarget(name: "traceparent", summary: "header values → TraceContext (traceparent, tracestate) and the headers it passes on", run: ParserTargets.traceparent),
+        FuzzTarget(name: "wasm-abi", summary: "bytes → a Wasm module's sb_map output read strictly; a body → the input JSON and back", run: WasmABITarget.run),
     ] + PluginTargets.all.map { plugin in
         FuzzTarget(name: plugin.name, summary: "request → \(plugin.name) verify + map (+ after a journal round trip)", run: plugin.run)
     }

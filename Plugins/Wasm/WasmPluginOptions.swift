@@ -1,4 +1,5 @@
 import SwitchboardCore
+import WasmABI
 
 /// The `options:` block of a `plugin: wasm` integration.
 ///

@@ -2,6 +2,7 @@ import Foundation
 import Spawn
 import Testing
 import SwitchboardCore
+import WasmABI
 @testable import WasmPlugin
 
 @Suite("Wasm plugin ABI: the input JSON, the config JSON, the output rules")

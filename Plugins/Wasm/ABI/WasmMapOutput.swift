@@ -3,20 +3,24 @@ import SwitchboardCore
 
 /// What `sb_map` returned, read strictly: `{"events":[…]}` or `{"error":{"reason":…,"message":…}}`
 /// (Plugins/Wasm/README.md). Anything else is the plugin's fault and reads as an `output` failure.
-enum WasmMapOutput {
+public enum WasmMapOutput {
     /// The most events one call may produce.
-    static let maxEvents = 1_000
+    public static let maxEvents = 1_000
     /// The longest `event_id`, `ordering_key` or `delivery_id` accepted, in bytes.
-    static let maxIDBytes = 1_024
+    public static let maxIDBytes = 1_024
 
     /// The mapped events, the plugin's own refusal (`no_event_id`, `bad_payload`), or why the output is unusable.
-    enum Reading {
+    public enum Reading {
+        /// The events to deliver (none is fine).
         case events([ExternalEvent])
+        /// The module's own `error`: dead-letter the event with this reason.
         case refused(MappingFailure)
+        /// The output breaks the ABI; the text says how.
         case unusable(String)
     }
 
-    static func read(_ output: [UInt8]) -> Reading {
+    /// Reads `output` strictly.
+    public static func read(_ output: [UInt8]) -> Reading {
         let document: Any
         do {
             document = try JSONBody.parse(output)

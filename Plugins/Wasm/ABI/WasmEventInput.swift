@@ -8,8 +8,9 @@ import SwitchboardCore
 /// ```
 /// A Kafka message has `"source":"kafka"`, no `url`, and `"kafka":{"topic":…,"partition":…,"offset":…,"key":…}`
 /// (`key_base64` when the key is not UTF-8). `body` is present only when the body is UTF-8.
-enum WasmEventInput {
-    static func encode(_ event: InboundEvent, publicURL: PublicURL) -> [UInt8] {
+public enum WasmEventInput {
+    /// The input for `event`; `publicURL` gives the `url` the caller signed.
+    public static func encode(_ event: InboundEvent, publicURL: PublicURL) -> [UInt8] {
         var writer = WasmJSONWriter(capacity: event.body.count * 7 / 3 + 256)
         writer.raw(UInt8(ascii: "{"))
         // The route as the configuration names its source: the webhook path, or the Kafka topic.
@@ -76,7 +77,7 @@ enum WasmEventInput {
     }
 
     /// Whether `bytes` are well-formed UTF-8.
-    static func isUTF8(_ bytes: [UInt8]) -> Bool {
+    public static func isUTF8(_ bytes: [UInt8]) -> Bool {
         // ASCII is the common case and needs no decoding.
         if !bytes.contains(where: { $0 >= 0x80 }) { return true }
         var iterator = bytes.makeIterator()

@@ -3,8 +3,9 @@ import SwitchboardCore
 /// The `config:` block of a Wasm integration as the JSON `sb_init` receives: mappings become objects, lists
 /// arrays; an unquoted `true`/`false` is a boolean, an unquoted decimal number a number, `null`/`~` null, and
 /// everything else (quoted text, `${VAR}` values, dates) a string.
-enum WasmConfigJSON {
-    static func encode(_ node: ConfigNode) -> [UInt8] {
+public enum WasmConfigJSON {
+    /// The JSON form of `node`.
+    public static func encode(_ node: ConfigNode) -> [UInt8] {
         var writer = WasmJSONWriter()
         write(node, to: &writer)
         return writer.bytes
