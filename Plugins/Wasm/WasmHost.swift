@@ -14,13 +14,22 @@ final class WasmHost: Sendable {
 
     let integration: String
     private let clock: any DeliveryClock
-    private let logger: Logger
+    private let secrets: [String]
     private let logWindow = Mutex<(second: Int64, lines: Int, dropped: Int)>((0, 0, 0))
 
-    init(integration: String, clock: any DeliveryClock, logger: Logger) {
+    /// The plugin logger, made when a line is written: after start-up has set up logging (plugins are built first).
+    static var logger: Logger { Logger(label: "switchboard.plugin") }
+
+    /// `secrets` are the values `${...}` put into the integration's `config`: masked in what the module logs.
+    init(integration: String, clock: any DeliveryClock, secrets: [String]) {
         self.integration = integration
         self.clock = clock
-        self.logger = logger
+        self.secrets = secrets
+    }
+
+    /// `text` with every occurrence of a secret replaced by `****`.
+    static func masked(_ text: String, secrets: [String]) -> String {
+        secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "****") }
     }
 
     /// The host functions for a module that imports `names`, allocated in `store`.
@@ -135,12 +144,13 @@ final class WasmHost: Sendable {
             window.lines += 1
             return (true, 0)
         }
+        let logger = Self.logger
         let metadata: Logger.Metadata = [LogKey.integration: .string(integration)]
         if dropped > 0 {
             logger.warning("plugin log lines dropped (more than \(Self.logLinesPerSecond) a second)", metadata: metadata.merging(["count": .stringConvertible(dropped)]) { $1 })
         }
         guard allowed else { return }
-        let line = "plugin: " + TextEscaping.printable(text)
+        let line = "plugin: " + TextEscaping.printable(Self.masked(text, secrets: secrets))
         switch level {
         case 0: logger.debug("\(line)", metadata: metadata)
         case 2: logger.warning("\(line)", metadata: metadata)

@@ -28,19 +28,22 @@ public final class WasmIntegration: Integration, Sendable {
     private let name: String
     private let pool: WasmInstancePool
     private let metrics: WasmPluginMetrics
+    private let threads: WasmCallThreads
 
     /// Loads and checks the module, makes its instances and runs `sb_init` in each; the failure says why not.
-    init(name: String, options: WasmPluginOptions, clock: any DeliveryClock, logger: Logger) throws(WasmPluginFailure) {
+    init(name: String, options: WasmPluginOptions, clock: any DeliveryClock) throws(WasmPluginFailure) {
         self.name = name
         self.options = options
-        let host = WasmHost(integration: name, clock: clock, logger: logger)
+        let host = WasmHost(integration: name, clock: clock, secrets: options.secrets)
         let metrics = WasmPluginMetrics(integration: name)
         self.metrics = metrics
+        threads = WasmCallThreads(count: options.instances, name: name)
         pool = try WasmInstancePool(
             capacity: options.instances,
             load: { () throws(WasmPluginFailure) in try WasmModuleImage.load(path: options.modulePath, memoryLimit: options.memoryBytes) },
             instantiate: { image throws(WasmPluginFailure) in try WasmSandbox(image: image, options: options, host: host, engine: Self.engine) },
             onReload: { reload in
+                let logger = WasmHost.logger
                 let metadata: Logger.Metadata = [LogKey.integration: .string(name)]
                 switch reload {
                 case .applied(let image):
@@ -55,14 +58,17 @@ public final class WasmIntegration: Integration, Sendable {
         )
     }
 
-    /// Makes the integration from a public description (tests, benchmarks); nil with the reason when the module
-    /// cannot be used.
+    deinit {
+        threads.stop()
+    }
+
+    /// Makes the integration from a public description (tests, benchmarks); the failure says why the module cannot
+    /// be used.
     public static func make(
-        name: String, options: WasmPluginOptions, clock: any DeliveryClock = SystemDeliveryClock(),
-        logger: Logger = Logger(label: "switchboard.plugin")
+        name: String, options: WasmPluginOptions, clock: any DeliveryClock = SystemDeliveryClock()
     ) -> Result<WasmIntegration, any Error> {
         do {
-            return .success(try WasmIntegration(name: name, options: options, clock: clock, logger: logger))
+            return .success(try WasmIntegration(name: name, options: options, clock: clock))
         } catch {
             return .failure(error)
         }
@@ -73,7 +79,7 @@ public final class WasmIntegration: Integration, Sendable {
         registry.register("wasm") { reader, context in
             guard let options = WasmPluginOptions.read(reader, context: context) else { return nil }
             do {
-                return try WasmIntegration(name: context.name, options: options, clock: clock, logger: Logger(label: "switchboard.plugin"))
+                return try WasmIntegration(name: context.name, options: options, clock: clock)
             } catch {
                 reader.diagnostics.error("\(error)", path: reader.path(of: "module"), position: reader.keyPosition("module") ?? reader.position)
                 return nil
@@ -85,8 +91,28 @@ public final class WasmIntegration: Integration, Sendable {
 
     public var headersKeptAtRest: [String] { options.keptHeaders }
 
-    /// Calls are interpreted and bounded by fuel, not by time: the bridge runs them off its cooperative threads.
-    public var runsLong: Bool { true }
+    /// The provider's id of this delivery, from the `delivery_id_header` option: a re-send is not posted again.
+    public func deliveryID(for event: InboundEvent) -> String? {
+        guard let header = options.deliveryIDHeader, let value = event.headers.first(named: header), !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// `verify(_:)` on this integration's own threads: calls are interpreted and bounded by fuel, not by time.
+    public func verified(_ event: InboundEvent) async -> Verification {
+        await threads.run { self.verify(event) }
+    }
+
+    /// `map(_:)` on this integration's own threads.
+    public func mapped(_ event: InboundEvent) async throws(MappingFailure) -> [ExternalEvent] {
+        let result = await threads.run { () -> Result<[ExternalEvent], MappingFailure> in
+            do throws(MappingFailure) {
+                return .success(try self.map(event))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
 
     /// `sb_verify` on webhook requests, when the module in force exports it; a failing call refuses the request.
     public func verify(_ event: InboundEvent) -> Verification {
@@ -100,9 +126,10 @@ public final class WasmIntegration: Integration, Sendable {
         }
     }
 
-    /// `sb_map`, its output read strictly; any failure of the call is a `plugin_error`.
+    /// `sb_map`, its output read strictly; any failure of the call is a `plugin_error`. The module sees the headers
+    /// that are stored at rest, so an event maps the same live, after a restart and on replay.
     public func map(_ event: InboundEvent) throws(MappingFailure) -> [ExternalEvent] {
-        let input = WasmEventInput.encode(event, publicURL: options.publicURL)
+        let input = WasmEventInput.encode(event.storable(for: self), publicURL: options.publicURL)
         let output: [UInt8]
         do {
             output = try measured { sandbox throws(WasmPluginFailure) in try sandbox.map(input) }
@@ -112,7 +139,8 @@ public final class WasmIntegration: Integration, Sendable {
         switch WasmMapOutput.read(output) {
         case .events(let events):
             return events
-        case .refused(let failure):
+        case .refused(var failure):
+            failure.message = WasmHost.masked(failure.message, secrets: options.secrets)
             throw failure
         case .unusable(let problem):
             metrics.failed(.output(problem))

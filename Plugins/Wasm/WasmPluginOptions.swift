@@ -41,12 +41,17 @@ public struct WasmPluginOptions: Sendable, Equatable, CustomStringConvertible {
     public var keptHeaders: [String]
     /// The URL the provider signs, when Switchboard sits behind a proxy (the input's `url`).
     public var publicURL: PublicURL
+    /// The header carrying the provider's id of each delivery, for skipping re-sends (`delivery_id_header`).
+    public var deliveryIDHeader: String?
+    /// The values `${...}` put into `config` (secrets, usually): masked in what the module logs.
+    public var secrets: [String]
 
     /// Makes options directly (tests, benchmarks).
     public init(
         modulePath: String, configJSON: [UInt8] = Array("{}".utf8), fuel: UInt64 = WasmPluginOptions.defaultFuel,
         memoryBytes: Int = WasmPluginOptions.defaultMemoryBytes, instances: Int = WasmPluginOptions.defaultInstances,
-        credentialHeaders: [String] = [], keptHeaders: [String] = [], publicURL: PublicURL = PublicURL()
+        credentialHeaders: [String] = [], keptHeaders: [String] = [], publicURL: PublicURL = PublicURL(),
+        deliveryIDHeader: String? = nil, secrets: [String] = []
     ) {
         self.modulePath = modulePath
         self.configJSON = configJSON
@@ -56,6 +61,8 @@ public struct WasmPluginOptions: Sendable, Equatable, CustomStringConvertible {
         self.credentialHeaders = credentialHeaders
         self.keptHeaders = keptHeaders
         self.publicURL = publicURL
+        self.deliveryIDHeader = deliveryIDHeader
+        self.secrets = secrets
     }
 
     /// The settings without `config`, which may hold secrets.
@@ -74,6 +81,7 @@ public struct WasmPluginOptions: Sendable, Equatable, CustomStringConvertible {
         let credentials = options.strings("credential_headers") ?? []
         let kept = options.strings("keep_headers") ?? []
         let publicURL = PublicURL.read(options)
+        let deliveryIDHeader = options.string("delivery_id_header")
         if let memory, !(pageBytes...maxMemoryBytes).contains(memory) {
             options.diagnostics.error(
                 "expected a memory limit from 64KiB (one Wasm page) to 1GiB", path: options.path(of: "memory"),
@@ -96,7 +104,22 @@ public struct WasmPluginOptions: Sendable, Equatable, CustomStringConvertible {
             instances: instances ?? defaultInstances,
             credentialHeaders: credentials.map { $0.lowercased() },
             keptHeaders: kept.map { $0.lowercased() },
-            publicURL: publicURL
+            publicURL: publicURL,
+            deliveryIDHeader: deliveryIDHeader?.lowercased(),
+            secrets: configNode.map(interpolatedValues) ?? []
         )
+    }
+
+    /// Every scalar below `node` that `${...}` produced, longest first (so a secret inside another is masked whole);
+    /// values shorter than 4 characters are left alone, masking them would garble the log.
+    static func interpolatedValues(_ node: ConfigNode) -> [String] {
+        var values: Set<String> = []
+        func collect(_ node: ConfigNode) {
+            if node.isInterpolated, let text = node.scalar, text.count >= 4 { values.insert(text) }
+            node.entries.forEach { collect($0.value) }
+            node.elements.forEach(collect)
+        }
+        collect(node)
+        return values.sorted { $0.count > $1.count }
     }
 }

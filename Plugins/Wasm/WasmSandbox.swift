@@ -57,7 +57,12 @@ final class WasmSandbox {
         self.mapFunction = functions[2]
         self.verifyFunction = verify
         self.stack = ExecutionStack(engine: engine)
-        let status = try call(initialize, with: options.configJSON)
+        let status: [Value]
+        do {
+            status = try call(initialize, with: options.configJSON)
+        } catch {
+            throw .initialization("sb_init failed: \(error)")
+        }
         guard case .i32(let code) = status.first, code == 0 else {
             throw .initialization("sb_init refused the configuration (returned \(Self.number(status.first)))")
         }

@@ -125,6 +125,57 @@ struct WasmPluginTests {
         await bridge.stop()
     }
 
+    @Test("a provider re-send with the same delivery_id_header is acknowledged and not posted again")
+    func resendSkipped() async throws {
+        let sink = ScriptedSink()
+        let base = try await sink.start()
+        defer { sink.stop() }
+        let options = try Self.acmeOptions() + "\ndelivery_id_header: X-Acme-Delivery"
+        let bridge = try TestBridge(yaml: Self.yaml(endpoint: base, journal: temporaryDirectory(), plugins: [("acme", options)]), directory: temporaryDirectory())
+        let url = await bridge.webhookURL + "/hooks/acme"
+        let body = #"{"ticket":{"conv":"CONV-RS","status":"open"},"type":"ticket.updated"}"#
+        let headers = [("Content-Type", "application/json"), ("X-Acme-Signature", Self.signature(body)), ("X-Acme-Delivery", "dlv-77")]
+        #expect(try await curl(url, body: body, headers: headers).status == 202)
+        #expect(await sink.waitForAccepted(1))
+        #expect(await waitUntil(seconds: 10) { bridge.bridge.journal.depth == 0 })
+        let again = try await curl(url, body: body, headers: headers)
+        #expect(again.status == 200)
+        #expect(again.body.contains("duplicate"))
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(sink.accepted.count == 1)
+        await bridge.stop()
+    }
+
+    @Test("modules busy to the end of their fuel hold up no other integration: its webhooks are answered at once")
+    func slowModuleIsolated() async throws {
+        let sink = ScriptedSink()
+        let base = try await sink.start()
+        defer { sink.stop() }
+        let bridge = try TestBridge(
+            yaml: Self.yaml(endpoint: base, journal: temporaryDirectory(), plugins: [("loop", "module: \(try WasmFixtures.path("loop"))\nfuel: 20000000")]),
+            directory: temporaryDirectory()
+        )
+        let url = await bridge.webhookURL
+        let client = bridge.client
+        // More slow calls at once than the loop integration has instances, and than this machine has cores.
+        let slow = (0..<4).map { index in
+            Task { try await httpRequest(client, url + "/hooks/loop", body: #"{"cid":"SLOW-\#(index)"}"#).status }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        var slowest = Duration.zero
+        for index in 0..<5 {
+            let started = ContinuousClock.now
+            #expect(try await httpRequest(client, url + "/hooks/bookings", body: #"{"cid":"FAST-\#(index)"}"#).status == 202)
+            slowest = max(slowest, ContinuousClock.now - started)
+        }
+        // The loop's calls take seconds each; a webhook of another integration waits for none of them.
+        #expect(slowest < .seconds(2), "a bookings webhook took \(slowest) while the loop ran")
+        #expect(await sink.waitForAccepted(5))
+        for task in slow { #expect(try await task.value == 202) }
+        #expect(await waitUntil(seconds: 60) { (try? bridge.bridge.journal.deadLetterCount()) == 4 })
+        await bridge.stop()
+    }
+
     @Test("a module changed on disk takes effect without a restart; a broken replacement is refused and the old one keeps running")
     func moduleSwap() async throws {
         let sink = ScriptedSink()

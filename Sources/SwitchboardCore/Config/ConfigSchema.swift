@@ -202,7 +202,8 @@ private let schemaText = #"""
         "instances": { "type": "integer", "minimum": 1, "maximum": 64, "default": 2, "description": "Instances of the module for this integration." },
         "credential_headers": { "$ref": "#/$defs/strings", "description": "Headers sb_verify reads that are never stored at rest." },
         "keep_headers": { "$ref": "#/$defs/strings", "description": "Headers kept at rest even when they are credentials." },
-        "public_url": { "type": "string", "pattern": "^https?://", "description": "The URL callers use: the input's url." }
+        "public_url": { "type": "string", "pattern": "^https?://", "description": "The URL callers use: the input's url." },
+        "delivery_id_header": { "type": "string", "minLength": 1, "description": "The header with the provider's delivery id: a re-send within journal.dedup_window is not posted again." }
       }
     },
     "mappingOptions": {

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// An integration turns one inbound event into the External Events it stands for.
 ///
 /// Each integration instance is built from its own YAML block and holds its own PolyAI key (the key lives with the
@@ -29,9 +27,11 @@ public protocol Integration: Sendable {
     var credentialHeaders: [String] { get }
     /// Header names `map(_:)` needs after a restart even when they are credentials (a header that carries the id).
     var headersKeptAtRest: [String] { get }
-    /// Whether `verify(_:)` and `map(_:)` may take long (an interpreted plugin): the bridge then calls them off Swift's
-    /// cooperative threads, so one slow call holds up no other work.
-    var runsLong: Bool { get }
+    /// `verify(_:)` from async code (the webhook listener). A plugin whose calls may take long (an interpreted
+    /// module) runs them on threads of its own, so a slow call holds up no other work.
+    func verified(_ event: InboundEvent) async -> Verification
+    /// `map(_:)` from async code (the webhook pipeline); see `verified(_:)`.
+    func mapped(_ event: InboundEvent) async throws(MappingFailure) -> [ExternalEvent]
 }
 
 extension Integration {
@@ -45,37 +45,14 @@ extension Integration {
     public var credentialHeaders: [String] { [] }
     /// No header needed at rest beyond what is stored anyway.
     public var headersKeptAtRest: [String] { [] }
-    /// Native plugins take microseconds.
-    public var runsLong: Bool { false }
-
-    /// `verify(_:)` from async code: on a thread of its own when the integration `runsLong`.
+    /// Native plugins take microseconds: verified on the caller's thread.
     public func verified(_ event: InboundEvent) async -> Verification {
-        guard runsLong else { return verify(event) }
-        return await LongPluginCalls.run { verify(event) }
+        verify(event)
     }
 
-    /// `map(_:)` from async code: on a thread of its own when the integration `runsLong`.
+    /// Native plugins take microseconds: mapped on the caller's thread.
     public func mapped(_ event: InboundEvent) async throws(MappingFailure) -> [ExternalEvent] {
-        guard runsLong else { return try map(event) }
-        let result = await LongPluginCalls.run { () -> Result<[ExternalEvent], MappingFailure> in
-            do throws(MappingFailure) {
-                return .success(try map(event))
-            } catch {
-                return .failure(error)
-            }
-        }
-        return try result.get()
-    }
-}
-
-/// Where the calls of integrations that `runsLong` run: Dispatch's threads, not Swift's cooperative pool.
-enum LongPluginCalls {
-    private static let queue = DispatchQueue(label: "switchboard.plugin-calls", attributes: .concurrent)
-
-    static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: body()) }
-        }
+        try map(event)
     }
 }
 

@@ -124,6 +124,32 @@ struct WasmABITests {
         #expect(throws: MappingFailure(reason: "plugin_error", message: WasmPluginFailure.fuel.description)) { try bomb.map(event) }
     }
 
+    @Test("the values ${...} put into config are known as secrets, and masked in what the module logs")
+    func secretsMasked() throws {
+        let diagnostics = ConfigDiagnostics()
+        let node = try #require(ConfigLoader.parse(
+            yaml: "module: /x.wasm\nconfig: { secret: \"${S}\", pin: \"${P}\", field: ticket.conv, nested: [\"${S}x\"] }",
+            file: "test.yaml", environment: ["S": "s3cr3t-value", "P": "12"], diagnostics: diagnostics
+        ))
+        let options = try #require(WasmPluginOptions.read(node.reader(diagnostics), context: IntegrationContext(name: "acme", projectID: "P")))
+        #expect(options.secrets == ["s3cr3t-valuex", "s3cr3t-value"])
+        #expect(WasmHost.masked("config {\"secret\":\"s3cr3t-value\"}", secrets: options.secrets) == "config {\"secret\":\"****\"}")
+        #expect(!options.description.contains("s3cr3t"))
+    }
+
+    @Test("now_ms reads the integration's clock (the test clock under switchboard test)")
+    func clockImport() throws {
+        struct FixedClock: DeliveryClock {
+            func nowMillis() -> Int64 { 1_764_590_400_123 }
+            func sleep(for duration: Duration) async throws {}
+        }
+        let integration = try WasmIntegration.make(
+            name: "clock", options: WasmPluginOptions(modulePath: try WasmFixtures.path("clock")), clock: FixedClock()
+        ).get()
+        let event = InboundEvent(source: .webhook(path: "/h"), route: "/h", body: [], receivedAtMillis: 0)
+        #expect(try integration.map(event).map(\.eventID) == ["1764590400123"])
+    }
+
     @Test("a Kafka message maps through a module with its key in the input")
     func kafkaThroughModule() throws {
         let integration = try WasmIntegration.make(name: "echo", options: WasmPluginOptions(modulePath: try WasmFixtures.path("echo"))).get()
