@@ -117,9 +117,12 @@ public final class WasmIntegration: Integration, Sendable {
     /// `sb_verify` on webhook requests, when the module in force exports it; a failing call refuses the request.
     public func verify(_ event: InboundEvent) -> Verification {
         guard case .webhook = event.source else { return .accepted }
-        let input = WasmEventInput.encode(event, publicURL: options.publicURL)
         do {
-            let accepted = try measured { sandbox throws(WasmPluginFailure) in try sandbox.verify(input) }
+            let accepted = try measured { sandbox throws(WasmPluginFailure) in
+                // The instance's own module decides, so a swap that adds sb_verify applies from its first request.
+                guard sandbox.verifies else { return true }
+                return try sandbox.verify(WasmEventInput.encode(event, publicURL: options.publicURL))
+            }
             return accepted ? .accepted : .rejected(reason: "the plugin's sb_verify refused the request")
         } catch {
             return .rejected(reason: "plugin_error in sb_verify: \(error)")
@@ -155,7 +158,8 @@ public final class WasmIntegration: Integration, Sendable {
         defer { metrics.called(fuel: fuel, duration: ContinuousClock.now - started) }
         do {
             return try pool.withSandbox { sandbox throws(WasmPluginFailure) in
-                defer { fuel = sandbox.lastFuelUsed }
+                let calls = sandbox.calls
+                defer { if sandbox.calls != calls { fuel = sandbox.lastFuelUsed } }
                 return try body(sandbox)
             }
         } catch {
@@ -174,7 +178,9 @@ final class WasmPluginMetrics: Sendable {
         self.integration = integration
     }
 
+    /// Records one call into the module; `fuel` 0 means none was made (no `sb_verify`, or no instance to call).
     func called(fuel: UInt64, duration: Duration) {
+        guard fuel > 0 else { return }
         let (recorder, timer) = made.withLock { made in
             if let made { return made }
             let dimensions = [("integration", integration)]

@@ -8,6 +8,8 @@ final class WasmSandbox {
     let image: WasmModuleImage
     /// Fuel the last call used.
     private(set) var lastFuelUsed: UInt64 = 0
+    /// Calls made into this instance (`sb_init` included).
+    private(set) var calls = 0
 
     private let store: Store
     private let memory: Memory
@@ -71,7 +73,7 @@ final class WasmSandbox {
     /// Whether the module checks requests itself.
     var verifies: Bool { verifyFunction != nil }
 
-    /// `sb_verify`: true when the module accepts the request.
+    /// `sb_verify`: true when the module accepts the request (or has no `sb_verify`).
     func verify(_ input: [UInt8]) throws(WasmPluginFailure) -> Bool {
         guard let verifyFunction else { return true }
         let result = try call(verifyFunction, with: input)
@@ -99,6 +101,7 @@ final class WasmSandbox {
     /// one fuel budget.
     private func call(_ function: Function, with input: [UInt8]) throws(WasmPluginFailure) -> [Value] {
         guard input.count < Int(Int32.max) else { throw .memory("input of \(input.count) bytes is too large") }
+        calls += 1
         store.fuel = Fuel(remaining: fuel)
         // A charge that could not be paid leaves the rest unspent: a call that ran out used its whole budget.
         var exhausted = false

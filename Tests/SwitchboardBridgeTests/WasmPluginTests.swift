@@ -152,14 +152,16 @@ struct WasmPluginTests {
         let base = try await sink.start()
         defer { sink.stop() }
         let bridge = try TestBridge(
-            yaml: Self.yaml(endpoint: base, journal: temporaryDirectory(), plugins: [("loop", "module: \(try WasmFixtures.path("loop"))\nfuel: 20000000")]),
+            yaml: Self.yaml(endpoint: base, journal: temporaryDirectory(), plugins: [("loop", "module: \(try WasmFixtures.path("loop"))\nfuel: 40000000")]),
             directory: temporaryDirectory()
         )
         let url = await bridge.webhookURL
         let client = bridge.client
         // More slow calls at once than the loop integration has instances, and than this machine has cores.
+        // Their callers may give up waiting (each call takes seconds in a debug build): the events are journalled
+        // already, and each ends as a dead letter all the same.
         let slow = (0..<4).map { index in
-            Task { try await httpRequest(client, url + "/hooks/loop", body: #"{"cid":"SLOW-\#(index)"}"#).status }
+            Task { try? await httpRequest(client, url + "/hooks/loop", body: #"{"cid":"SLOW-\#(index)"}"#).status }
         }
         try await Task.sleep(for: .milliseconds(300))
         var slowest = Duration.zero
@@ -171,8 +173,8 @@ struct WasmPluginTests {
         // The loop's calls take seconds each; a webhook of another integration waits for none of them.
         #expect(slowest < .seconds(2), "a bookings webhook took \(slowest) while the loop ran")
         #expect(await sink.waitForAccepted(5))
-        for task in slow { #expect(try await task.value == 202) }
-        #expect(await waitUntil(seconds: 60) { (try? bridge.bridge.journal.deadLetterCount()) == 4 })
+        #expect(await waitUntil(seconds: 90) { (try? bridge.bridge.journal.deadLetterCount()) == 4 })
+        for task in slow { _ = await task.value }
         await bridge.stop()
     }
 
