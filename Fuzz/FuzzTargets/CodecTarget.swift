@@ -34,8 +34,10 @@ enum CodecTarget {
         var body: [UInt8]
         var receivedAtMillis: Int64
         var requestURL: String?
+        var method: String
 
         init(_ event: InboundEvent) {
+            method = event.method
             source = event.source
             route = event.route
             headers = event.headers

@@ -1,7 +1,8 @@
 /// Turns an inbound event's metadata (source, headers, query, URL) into journal bytes and back.
 ///
 /// Layout: a version byte, then length-prefixed UTF-8 strings: source kind, path or topic, request URL, the
-/// header count and pairs, the query count and pairs. Small, versioned, and no JSON encoder on the hot path.
+/// header count and pairs, the query count and pairs, and the HTTP method when it is not `POST` (entries written
+/// before it was kept read as `POST`). Small, versioned, and no JSON encoder on the hot path.
 public enum InboundEventCodec {
     private static let version: UInt8 = 1
 
@@ -20,6 +21,7 @@ public enum InboundEventCodec {
         append(event.requestURL ?? "", to: &out)
         append(event.headers, to: &out)
         append(event.query, to: &out)
+        if event.method != "POST" { append(event.method, to: &out) }
         return out
     }
 
@@ -38,9 +40,10 @@ public enum InboundEventCodec {
         } else {
             source = .webhook(path: place)
         }
+        let method = reader.string().flatMap { $0.isEmpty ? nil : $0 } ?? "POST"
         return InboundEvent(
             source: source, route: route, headers: headers, query: query, body: body,
-            receivedAtMillis: receivedAtMillis, requestURL: url.isEmpty ? nil : url
+            receivedAtMillis: receivedAtMillis, requestURL: url.isEmpty ? nil : url, method: method
         )
     }
 

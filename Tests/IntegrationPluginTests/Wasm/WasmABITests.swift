@@ -21,6 +21,20 @@ struct WasmABITests {
         #expect(signed.contains(#""url":"https://hooks.example.com/hooks/acme?cid=a%20b""#))
     }
 
+    @Test("after a restart sb_map sees what it saw live: the journalled event gives the same input, PUT included")
+    func inputSurvivesJournal() throws {
+        let event = InboundEvent(
+            source: .webhook(path: "/hooks/acme"), route: "webhook:/hooks/acme",
+            headers: [Header("Content-Type", "application/json"), Header("X-Acme-Delivery", "d-1")], query: [Header("cid", "C 1")],
+            body: Array(#"{"cid":"C 1"}"#.utf8), receivedAtMillis: 5, requestURL: "http://127.0.0.1/hooks/acme?cid=C%201", method: "PUT"
+        )
+        let stored = try #require(InboundEventCodec.decode(
+            route: event.route, metadata: InboundEventCodec.encodeMetadata(event), body: event.body, receivedAtMillis: event.receivedAtMillis
+        ))
+        #expect(WasmEventInput.encode(stored, publicURL: PublicURL()) == WasmEventInput.encode(event, publicURL: PublicURL()))
+        #expect(stored.method == "PUT")
+    }
+
     @Test("a Kafka message's input has its topic, partition, offset and key; a body that is not UTF-8 only as base64")
     func kafkaInput() throws {
         let event = InboundEvent(
