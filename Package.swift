@@ -147,8 +147,8 @@ let package = Package(
         .target(name: "Twilio", dependencies: ["SwitchboardCore"], path: "Plugins/Twilio", exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(name: "Salesforce", dependencies: ["SwitchboardCore"], path: "Plugins/Salesforce", exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(name: "Zendesk", dependencies: ["SwitchboardCore"], path: "Plugins/Zendesk", exclude: ["README.md"], swiftSettings: swiftSettings),
-        // `plugin: wasm`: the ABI's JSON in and out (no engine: fuzzed on its own), then the sandboxed module on
-        // WasmKit (no WASI, fuel and memory limits per call).
+        // `plugin: wasm`: its options and the ABI's JSON in and out (no engine: fuzzed on their own), then the
+        // sandboxed module on WasmKit (no WASI, fuel and memory limits per call).
         .target(name: "WasmABI", dependencies: ["SwitchboardCore"], path: "Plugins/Wasm/ABI", swiftSettings: swiftSettings),
         .target(
             name: "WasmPlugin",

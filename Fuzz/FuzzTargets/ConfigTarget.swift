@@ -5,6 +5,7 @@ import Salesforce
 import Stripe
 import SwitchboardCore
 import Twilio
+import WasmABI
 import Zendesk
 
 /// YAML text → what `switchboard validate` checks offline: the loader's diagnostics, every plugin's options, the
@@ -30,6 +31,11 @@ enum ConfigTarget {
         TwilioIntegration.register(in: &registry)
         SalesforceIntegration.register(in: &registry)
         ZendeskIntegration.register(in: &registry, clock: clock)
+        // `wasm`'s options as the binary reads them; no module is loaded from a path the fuzzer names.
+        registry.register("wasm") { options, context in
+            _ = WasmPluginOptions.read(options, context: context)
+            return nil
+        }
         return registry
     }()
 

@@ -2,7 +2,7 @@ import Logging
 import Metrics
 import Synchronization
 import SwitchboardCore
-import WasmABI
+@_exported import WasmABI
 internal import WasmKit
 
 /// `plugin: wasm`: an operator's WebAssembly module verifies and maps events, with no rebuild of Switchboard.

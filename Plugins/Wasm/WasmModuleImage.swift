@@ -1,4 +1,5 @@
 import Foundation
+import WasmABI
 @_spi(Fuzzing) internal import WasmKit
 internal import WasmParser
 

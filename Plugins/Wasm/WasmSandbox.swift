@@ -1,3 +1,4 @@
+import WasmABI
 @_spi(Fuzzing) internal import WasmKit
 
 /// One instance of a plugin module: its own store, linear memory and interpreter stack, used by one caller at a

@@ -1,5 +1,4 @@
 import SwitchboardCore
-import WasmABI
 
 /// The `options:` block of a `plugin: wasm` integration.
 ///
