@@ -204,6 +204,7 @@ let package = Package(
                 "Mapping",
                 "WasmPlugin",
                 "Spawn",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/SwitchboardBenchmarks",

@@ -8,7 +8,7 @@ import SwitchboardBridge
 /// Measures webhook → External Events delivery against a local sink, and prints one table.
 ///
 /// Usage: `SwitchboardBenchmarks --sink http://127.0.0.1:PORT [--wrk-rate R] [--events N] [--ingress-rate R] [--ingress-seconds S]
-/// [--kafka-events N] [--kafka-sweep 0] [--only kafka|plugins] [--wasm-module acme.wasm]`
+/// [--kafka-events N] [--kafka-sweep 0] [--only kafka|plugins|slow] [--wasm-module acme.wasm]`
 /// `Benchmarks/run.sh` starts nginx as the sink, measures the `wrk` ceiling and calls this.
 @main
 enum BenchmarkMain {
@@ -45,6 +45,12 @@ enum BenchmarkMain {
             rows.append(("time to 202 at \(ingressRate)/s, p50", String(format: "%.2f ms", latency.p50)))
             rows.append(("time to 202 at \(ingressRate)/s, p99 (target < 5 ms)", String(format: "%.2f ms", latency.p99)))
             rows.append(("time to 202 at \(ingressRate)/s, max", String(format: "%.2f ms", latency.max)))
+        }
+        if only == nil || only == "slow" {
+            let slow = try await SlowDestination.deliveryRate()
+            rows.append(("webhook → sink answering after 50 ms, 512 in flight (target ≥ 5,000)", String(format: "%.0f events/s", slow)))
+            let backlog = try await SlowDestination.residentWithBacklog()
+            rows.append(("resident memory with 100,000 webhook events waiting behind a stalled sink (target < 300 MB)", String(format: "%.1f MB", backlog)))
         }
         let kafkaEvents = only == nil || only == "kafka" ? Int(arguments.value("--kafka-events") ?? "") ?? 20_000 : 0
         if kafkaEvents > 0 {

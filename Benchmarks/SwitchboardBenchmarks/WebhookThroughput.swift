@@ -24,17 +24,35 @@ enum WebhookThroughput {
         return Result(ingressRate: Double(posted) / ingressElapsed.seconds, deliveryRate: Double(posted) / elapsed.seconds)
     }
 
-    static func run(sink: String, events: Int, concurrency: Int) async throws -> Result {
-        let bench = try await BenchBridge(sink: sink, maxInFlight: 64)
-        let loadClient = CurlHTTPClient(logger: .init(label: "load"))
+    static func run(sink: String, events: Int, concurrency: Int, maxInFlight: Int = 64) async throws -> Result {
+        let bench = try await BenchBridge(sink: sink, maxInFlight: maxInFlight)
         let start = ContinuousClock.now
+        try await post(events, to: bench.webhookURL, concurrency: concurrency)
+        let ingressElapsed = ContinuousClock.now - start
+        while bench.bridge.journal.depth > 0 {
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        let elapsed = ContinuousClock.now - start
+        await bench.stop()
+        return Result(
+            ingressRate: Double(events) / ingressElapsed.seconds,
+            deliveryRate: Double(events) / elapsed.seconds
+        )
+    }
+}
+
+extension WebhookThroughput {
+    /// Posts `events` 1 KB webhooks to `url` from `concurrency` clients; each must be answered `202`.
+    static func post(_ events: Int, to url: String, concurrency: Int) async throws {
+        let loadClient = CurlHTTPClient(logger: .init(label: "load"))
+        defer { loadClient.shutdown() }
         let next = Counter()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<concurrency {
                 group.addTask {
                     while let index = next.take(below: events) {
                         let response = try await loadClient.send(HTTPClientRequest(
-                            url: bench.webhookURL, headers: [HTTPHeader("Content-Type", "application/json")], body: BenchBridge.body(index)
+                            url: url, headers: [HTTPHeader("Content-Type", "application/json")], body: BenchBridge.body(index)
                         ))
                         guard response.status == 202 else { throw BenchError("webhook answered \(response.status)") }
                     }
@@ -42,17 +60,6 @@ enum WebhookThroughput {
             }
             try await group.waitForAll()
         }
-        let ingressElapsed = ContinuousClock.now - start
-        while bench.bridge.journal.depth > 0 {
-            try await Task.sleep(for: .milliseconds(1))
-        }
-        let elapsed = ContinuousClock.now - start
-        loadClient.shutdown()
-        await bench.stop()
-        return Result(
-            ingressRate: Double(events) / ingressElapsed.seconds,
-            deliveryRate: Double(events) / elapsed.seconds
-        )
     }
 }
 
