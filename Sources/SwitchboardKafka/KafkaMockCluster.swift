@@ -1,4 +1,5 @@
 internal import CRdKafka
+import Glibc
 import Logging
 import Synchronization
 
@@ -18,6 +19,8 @@ public final class KafkaMockCluster: Sendable {
     public let bootstrapServers: String
     /// How many brokers the cluster has; their ids are 1 through this number.
     public let brokerCount: Int32
+    /// Sockets bound to the ports of brokers that are down, by broker id (see `setBrokerDown`).
+    private let heldPorts = Mutex<[Int32: Int32]>([:])
 
     /// Starts a mock cluster with `brokers` brokers.
     public init(brokers: Int = 1, logger: Logger) throws(KafkaError) {
@@ -47,17 +50,53 @@ public final class KafkaMockCluster: Sendable {
     }
 
     /// Takes broker `id` (1-based) down: connections drop and new ones are refused; leadership does not move.
+    ///
+    /// The broker's port stays taken while it is down (a socket is bound to it, without listening): librdkafka
+    /// 2.0.2 aborts the process when bringing a broker up finds its port taken, and any other server on the
+    /// machine asking for a free port could otherwise be given this one.
     public func setBrokerDown(_ id: Int32) throws(KafkaError) {
         try withCluster("setting broker \(id) down") { cluster in
             rd_kafka_mock_broker_set_down(cluster, id)
+        }
+        guard let port = port(of: id), let socket = Self.reserve(port: port) else { return }
+        heldPorts.withLock { held in
+            if let old = held.updateValue(socket, forKey: id) { close(old) }
         }
     }
 
     /// Brings broker `id` back up.
     public func setBrokerUp(_ id: Int32) throws(KafkaError) {
+        if let socket = heldPorts.withLock({ $0.removeValue(forKey: id) }) { close(socket) }
         try withCluster("setting broker \(id) up") { cluster in
             rd_kafka_mock_broker_set_up(cluster, id)
         }
+    }
+
+    /// The port of broker `id`: the bootstrap list names the brokers in id order.
+    private func port(of id: Int32) -> UInt16? {
+        let addresses = bootstrapServers.split(separator: ",")
+        guard id >= 1, Int(id) <= addresses.count, let colon = addresses[Int(id) - 1].lastIndex(of: ":") else { return nil }
+        return UInt16(addresses[Int(id) - 1][addresses[Int(id) - 1].index(after: colon)...])
+    }
+
+    /// A socket bound to 127.0.0.1:`port` (not listening), or nil when the port cannot be taken.
+    private static func reserve(port: UInt16) -> Int32? {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard socket >= 0 else { return nil }
+        var yes: Int32 = 1
+        _ = setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else {
+            close(socket)
+            return nil
+        }
+        return socket
     }
 
     /// Takes every broker down at once (a whole-cluster outage): clients lose their connections and cannot reconnect.
@@ -88,6 +127,10 @@ public final class KafkaMockCluster: Sendable {
 
     /// Stops the brokers and frees the cluster. Idempotent; later calls throw.
     public func shutdown() {
+        heldPorts.withLock { held in
+            held.values.forEach { close($0) }
+            held.removeAll()
+        }
         let cluster = handle.withLock { handle in
             defer { handle = nil }
             return handle
