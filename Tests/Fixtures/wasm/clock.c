@@ -1,25 +1,11 @@
 /* clock.c: sb_map returns one event whose event_id is switchboard.now_ms() in decimal, and logs a line. */
+
+#include "fixture.h"
+
 __attribute__((import_module("switchboard"), import_name("now_ms"))) long long now_ms(void);
 __attribute__((import_module("switchboard"), import_name("log"))) void sb_log(int level, const char *ptr, int len);
 
-extern unsigned char __heap_base;
 static char out[160];
-
-__attribute__((export_name("sb_alloc")))
-int sb_alloc(int len) {
-    unsigned base = ((unsigned)(__SIZE_TYPE__)&__heap_base + 7) & ~7u;
-    unsigned long long end = (unsigned long long)base + (unsigned)len;
-    unsigned long long have = (unsigned long long)__builtin_wasm_memory_size(0) * 65536;
-    if (end > have) __builtin_wasm_memory_grow(0, (__SIZE_TYPE__)((end - have + 65535) / 65536));
-    return (int)base;
-}
-
-__attribute__((export_name("sb_init")))
-int sb_init(int ptr, int len) {
-    (void)ptr;
-    (void)len;
-    return 0;
-}
 
 static int append(int at, const char *text) {
     while (*text) out[at++] = *text++;

@@ -3,27 +3,13 @@
  * instructions a turn; the host charges each hmac call one unit of fuel per byte hashed, so the call runs out of
  * fuel quickly instead of keeping a host thread busy for minutes.
  */
+
+#include "fixture.h"
+
 __attribute__((import_module("switchboard"), import_name("hmac")))
 int hmac(int alg, int key_ptr, int key_len, int msg_ptr, int msg_len, int out_ptr);
 
-extern unsigned char __heap_base;
 static unsigned char digest[64];
-
-__attribute__((export_name("sb_alloc")))
-int sb_alloc(int len) {
-    unsigned base = ((unsigned)(__SIZE_TYPE__)&__heap_base + 7) & ~7u;
-    unsigned long long end = (unsigned long long)base + (unsigned)len;
-    unsigned long long have = (unsigned long long)__builtin_wasm_memory_size(0) * 65536;
-    if (end > have) __builtin_wasm_memory_grow(0, (__SIZE_TYPE__)((end - have + 65535) / 65536));
-    return (int)base;
-}
-
-__attribute__((export_name("sb_init")))
-int sb_init(int ptr, int len) {
-    (void)ptr;
-    (void)len;
-    return 0;
-}
 
 __attribute__((export_name("sb_map")))
 long long sb_map(int ptr, int len) {
