@@ -46,11 +46,6 @@ final class WasmInstancePool: @unchecked Sendable {
         self.lastCheck = .now
     }
 
-    /// The module in force.
-    var current: WasmModuleImage {
-        condition.withLock { image }
-    }
-
     /// Runs `body` on a free instance, waiting for one when all are busy. An instance whose call failed is thrown
     /// away and a fresh one made for the next caller.
     func withSandbox<T>(_ body: (WasmSandbox) throws(WasmPluginFailure) -> T) throws(WasmPluginFailure) -> T {
