@@ -48,7 +48,8 @@ enum TwilioSignature {
 
     /// The value of the `bodySHA256` query parameter of a URL, if present.
     static func bodySHA256(in url: String) -> String? {
-        guard let question = url.firstIndex(of: "?") else { return nil }
-        return FormBody.parse(url[url.index(after: question)...]).first(exactly: "bodySHA256")
+        let scalars = url.unicodeScalars
+        guard let question = scalars.firstIndex(of: "?") else { return nil }
+        return FormBody.parse(Substring(scalars[scalars.index(after: question)...])).first(exactly: "bodySHA256")
     }
 }

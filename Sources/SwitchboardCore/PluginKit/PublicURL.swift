@@ -32,7 +32,7 @@ public struct PublicURL: Sendable, Equatable {
             options.diagnostics.error("expected a URL such as https://hooks.example.com/hooks/twilio (a host, no spaces)", at: node)
             return nil
         }
-        guard !text.contains("?"), !text.contains("#") else {
+        guard !text.unicodeScalars.contains("?"), !text.unicodeScalars.contains("#") else {
             options.diagnostics.error(
                 "public_url must not contain '?' or '#': give the URL without its query (each request's query is appended as received)",
                 at: node
@@ -45,7 +45,8 @@ public struct PublicURL: Sendable, Equatable {
     /// The URL the provider signed for this request; nil when it cannot be known.
     public func signedURL(for event: InboundEvent) -> String? {
         guard let configured else { return event.requestURL }
-        guard let requested = event.requestURL, let question = requested.firstIndex(of: "?") else { return configured }
-        return configured + requested[question...]
+        // By scalar, not by character: a `?` followed by a combining mark is one character, and still the query.
+        guard let requested = event.requestURL, let question = requested.unicodeScalars.firstIndex(of: "?") else { return configured }
+        return configured + String(requested.unicodeScalars[question...])
     }
 }

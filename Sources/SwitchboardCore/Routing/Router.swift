@@ -52,7 +52,7 @@ public struct Router: Sendable {
 
     static func normalize(_ path: String) -> String {
         var path = path
-        if let query = path.firstIndex(of: "?") { path = String(path[..<query]) }
+        if let query = path.unicodeScalars.firstIndex(of: "?") { path = String(path.unicodeScalars[..<query]) }
         while path.count > 1, path.hasSuffix("/") { path.removeLast() }
         return path
     }
