@@ -42,7 +42,8 @@ struct KafkaRebalanceTests {
             let runA = start(consumerA)
             let runB = start(consumerB)
             let firstBatch = Set((0..<40).map { "first-\($0)" })
-            #expect(await eventually {
+            // A generous guard: two joins on the mock cluster while the suite loads both cores can take long.
+            #expect(await eventually(timeout: .seconds(90)) {
                 !consumerA.partitionStates().isEmpty && !consumerB.partitionStates().isEmpty
                     && Set(seenByA.values + seenByB.values).isSuperset(of: firstBatch)
             })
