@@ -8,13 +8,14 @@ import SwitchboardBridge
 /// Measures webhook → External Events delivery against a local sink, and prints one table.
 ///
 /// Usage: `SwitchboardBenchmarks --sink http://127.0.0.1:PORT [--wrk-rate R] [--events N] [--ingress-rate R] [--ingress-seconds S]
-/// [--kafka-events N] [--kafka-sweep 0] [--only kafka|plugins|slow] [--wasm-module acme.wasm]`
+/// [--kafka-events N] [--kafka-sweep 0] [--only webhook|kafka|plugins|slow] [--wasm-module acme.wasm]`
 /// `Benchmarks/run.sh` starts nginx as the sink, measures the `wrk` ceiling and calls this.
 @main
 enum BenchmarkMain {
     static func main() async throws {
         let arguments = Arguments(CommandLine.arguments.dropFirst())
         if let spec = arguments.value("--mock-cluster") { try KafkaThroughput.serveMockCluster(spec) }
+        if let delay = arguments.value("--slow-sink") { try await SlowSink.serve(delayMillis: delay) }
         guard let sink = arguments.value("--sink") else {
             FileHandle.standardError.write(Data("usage: SwitchboardBenchmarks --sink http://127.0.0.1:PORT [--wrk-rate R]\n".utf8))
             exit(2)
@@ -27,7 +28,7 @@ enum BenchmarkMain {
         var rows: [(String, String)] = []
         let idleRSS = ResidentMemory.megabytes()
         let only = arguments.value("--only")
-        if only == nil {
+        if only == nil || only == "webhook" {
             let throughput: WebhookThroughput.Result
             if let wrk = WrkLoad.executable {
                 throughput = try await WebhookThroughput.runWithWrk(sink: sink, seconds: 8, wrk: wrk)
@@ -37,6 +38,9 @@ enum BenchmarkMain {
                 rows.append(("webhook → sink delivery rate (1 KB, \(events) events, c=64, in-process load)", String(format: "%.0f events/s", throughput.deliveryRate)))
             }
             rows.append(("webhook ingress rate (202s, same run)", String(format: "%.0f requests/s", throughput.ingressRate)))
+            if throughput.cpuMicrosecondsPerEvent.isFinite {
+                rows.append(("Switchboard CPU per webhook event, user + system (same run)", String(format: "%.1f µs", throughput.cpuMicrosecondsPerEvent)))
+            }
             if let wrkRate {
                 rows.append(("wrk POST ceiling on the same sink and body", String(format: "%.0f requests/s", wrkRate)))
                 rows.append(("delivery rate / wrk ceiling (target ≥ 0.5)", String(format: "%.2f", throughput.deliveryRate / wrkRate)))
@@ -48,7 +52,7 @@ enum BenchmarkMain {
         }
         if only == nil || only == "slow" {
             let slow = try await SlowDestination.deliveryRate()
-            rows.append(("webhook → sink answering after 50 ms, 512 in flight (target ≥ 5,000)", String(format: "%.0f events/s", slow)))
+            rows.append(("webhook → sink answering after 50 ms (its own process), 512 in flight (target ≥ 5,000)", String(format: "%.0f events/s", slow.deliveryRate)))
             let backlog = try await SlowDestination.residentWithBacklog()
             rows.append(("resident memory with 100,000 webhook events waiting behind a stalled sink (target < 300 MB)", String(format: "%.1f MB", backlog)))
         }

@@ -17,7 +17,7 @@ enum KafkaThroughput {
     static func run(sink: String, events: Int, partitions: Int = 4, maxInFlight: Int = 64) async throws -> Result {
         var logger = Logger(label: "bench")
         logger.logLevel = .error
-        let (broker, bootstrap) = try await startCluster(topic: "bench", partitions: partitions)
+        let (broker, bootstrap) = try await BenchChild.start(["--mock-cluster", "bench:\(partitions)"], announcing: "bootstrap: ")
         defer { _ = broker.signal(SIGKILL) }
         // Compressed: the mock keeps about 5 MiB per partition.
         let producer = try KafkaProducer(brokers: [bootstrap], options: ["compression.type": "lz4", "linger.ms": "5"], logger: logger)
@@ -53,22 +53,6 @@ enum KafkaThroughput {
         await bench.stop()
         let delivered = Double(Int64(events) - measured.released)
         return Result(deliveryRate: delivered / elapsed.seconds, cpuMicrosecondsPerEvent: cpu * 1_000_000 / max(1, delivered), residentMegabytes: resident)
-    }
-
-    /// This benchmark binary again, as `--mock-cluster TOPIC:PARTITIONS`: a mock cluster in its own process.
-    private static func startCluster(topic: String, partitions: Int) async throws -> (SpawnedProcess, String) {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
-        let child = try SpawnedProcess(executable: binary, arguments: ["--mock-cluster", "\(topic):\(partitions)"], output: .combined)
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            let text = String(decoding: child.standardOutput, as: UTF8.self)
-            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("bootstrap: ") }) {
-                return (child, String(line.dropFirst("bootstrap: ".count)))
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        _ = child.signal(SIGKILL)
-        throw BenchError("the mock cluster did not start: \(String(decoding: child.standardOutput, as: UTF8.self))")
     }
 
     /// The `--mock-cluster TOPIC:PARTITIONS` mode: serves until killed.

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Synchronization
 
@@ -49,15 +50,28 @@ final class SlowSink: Sendable {
     }
 }
 
+extension SlowSink {
+    /// The `--slow-sink MILLISECONDS` mode: a sink answering after that delay, in its own process, until killed.
+    static func serve(delayMillis: String) async throws -> Never {
+        let sink = SlowSink(delay: .milliseconds(Int(delayMillis) ?? 50))
+        let url = try await sink.start()
+        FileHandle.standardOutput.write(Data("sink: \(url)\n".utf8))
+        while true { try await Task.sleep(for: .seconds(3600)) }
+    }
+}
+
 /// The two measurements against a slow destination: the delivery rate through a sink answering after 50 ms, and
 /// this process's memory while 100,000 events wait behind a sink that answers nothing.
 enum SlowDestination {
-    /// Webhook → sink delivery rate when every answer takes `delay`, with `maxInFlight` attempts under way.
-    static func deliveryRate(delay: Duration = .milliseconds(50), events: Int = 20_000, maxInFlight: Int = 512) async throws -> Double {
-        let sink = SlowSink(delay: delay)
-        let url = try await sink.start()
-        defer { sink.stop() }
-        return try await WebhookThroughput.run(sink: url, events: events, concurrency: 64, maxInFlight: maxInFlight).deliveryRate
+    /// Webhook → sink delivery rate when every answer takes `delayMillis`, with `maxInFlight` attempts under way: the
+    /// sink runs in a child process and, with `wrk` installed, `wrk` posts (otherwise an in-process client).
+    static func deliveryRate(delayMillis: Int = 50, events: Int = 20_000, maxInFlight: Int = 512) async throws -> WebhookThroughput.Result {
+        let (sink, url) = try await BenchChild.start(["--slow-sink", "\(delayMillis)"], announcing: "sink: ")
+        defer { _ = sink.signal(SIGKILL) }
+        if let wrk = WrkLoad.executable {
+            return try await WebhookThroughput.runWithWrk(sink: url, seconds: 8, wrk: wrk, maxInFlight: maxInFlight)
+        }
+        return try await WebhookThroughput.run(sink: url, events: events, concurrency: 64, maxInFlight: maxInFlight)
     }
 
     /// Resident memory once `events` webhooks are journalled and waiting behind a sink that holds every request.

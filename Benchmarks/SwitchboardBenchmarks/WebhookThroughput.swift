@@ -8,20 +8,27 @@ enum WebhookThroughput {
     struct Result {
         var ingressRate: Double
         var deliveryRate: Double
+        /// This process's CPU (user + system) per delivered event: Switchboard's, when the load comes from `wrk`.
+        var cpuMicrosecondsPerEvent: Double
     }
 
     /// With `wrk` installed, `wrk` posts for `seconds` and the rate counts until the last event has its outcome.
-    static func runWithWrk(sink: String, seconds: Int, wrk: String) async throws -> Result {
-        let bench = try await BenchBridge(sink: sink, maxInFlight: 64)
+    static func runWithWrk(sink: String, seconds: Int, wrk: String, maxInFlight: Int = 64) async throws -> Result {
+        let bench = try await BenchBridge(sink: sink, maxInFlight: maxInFlight)
         let start = ContinuousClock.now
+        let cpu = ProcessCPU.seconds()
         let posted = try WrkLoad.post(to: bench.webhookURL, seconds: seconds, wrk: wrk)
         let ingressElapsed = ContinuousClock.now - start
         while bench.bridge.journal.depth > 0 {
             try await Task.sleep(for: .milliseconds(1))
         }
         let elapsed = ContinuousClock.now - start
+        let used = ProcessCPU.seconds() - cpu
         await bench.stop()
-        return Result(ingressRate: Double(posted) / ingressElapsed.seconds, deliveryRate: Double(posted) / elapsed.seconds)
+        return Result(
+            ingressRate: Double(posted) / ingressElapsed.seconds, deliveryRate: Double(posted) / elapsed.seconds,
+            cpuMicrosecondsPerEvent: used * 1_000_000 / Double(max(1, posted))
+        )
     }
 
     static func run(sink: String, events: Int, concurrency: Int, maxInFlight: Int = 64) async throws -> Result {
@@ -36,7 +43,8 @@ enum WebhookThroughput {
         await bench.stop()
         return Result(
             ingressRate: Double(events) / ingressElapsed.seconds,
-            deliveryRate: Double(events) / elapsed.seconds
+            deliveryRate: Double(events) / elapsed.seconds,
+            cpuMicrosecondsPerEvent: .nan
         )
     }
 }

@@ -55,6 +55,12 @@ enum ParserTargets {
         let newline = rest.firstIndex(of: 10) ?? rest.endIndex
         let path = String(decoding: rest[..<newline], as: UTF8.self)
         let body = newline < rest.endIndex ? Array(rest[(newline + 1)...]) : []
+        // The mapping plugin's one-pass read of an id: whatever it is sure of, the full parse agrees with.
+        if let scanned = JSONFieldScan.string(at: path, in: body) {
+            let parsed = try? JSONBody.parse(body)
+            FuzzCheck.require(parsed != nil, "json: the field scan read '\(path)' from a body JSONBody.parse refuses")
+            FuzzCheck.require(parsed.flatMap { JSONBody.string(at: path, in: $0) } == scanned, "json: the field scan read '\(scanned)' at '\(path)', the full parse does not")
+        }
         guard let document = try? JSONBody.parse(body) else { return }
 
         let event = InboundEvent(source: .webhook(path: "/fuzz"), route: "fuzz", body: body, receivedAtMillis: 0)

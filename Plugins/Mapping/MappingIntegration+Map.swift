@@ -30,6 +30,16 @@ extension MappingIntegration {
     public func map(_ event: InboundEvent) throws(MappingFailure) -> [ExternalEvent] {
         try PluginKit.checkSize(event.body)
         let kind = bodyKind(of: event)
+        if body == .passthrough, idSource == .json, let text = JSONFieldScan.string(at: idPath, in: event.body) {
+            // The common case, a JSON body passed through with its id read from it: one pass over the body
+            // instead of a full parse (which stays the answer whenever the scan is not sure).
+            return [ExternalEvent(
+                eventID: try eventID.eventID(from: text),
+                idLocation: eventID.location(bodyCarriesID: eventID.canTravelInBody),
+                body: event.body,
+                contentType: BodyKind.outboundContentType(for: event.contentType, fallback: .json)
+            )]
+        }
         let needsBody = body != .passthrough || [.json, .form, .xml].contains(idSource)
         let parsed = needsBody ? try parse(event.body, as: kind) : ParsedBody(kind: kind)
         let id = try eventID.eventID(in: event, json: parsed.json, form: parsed.form, xml: parsed.xml)

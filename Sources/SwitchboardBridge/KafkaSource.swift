@@ -43,6 +43,8 @@ public final class KafkaSource: Service, Sendable {
     private let deadLetterTimeout: Duration
     private let lastFallback = Mutex<String?>(nil)
     private let withdrawn = Atomic<Int>(0)
+    /// Delivered messages waiting for their local record, and whether a task is writing them (`releaseDelivered`).
+    private let releasing = Mutex<(waiting: [(KafkaMessage, KafkaDeliveryRecord?)], writing: Bool)>(([], false))
     /// How long a graceful stop may wait for attempts under way before the last commit: what the process's
     /// `shutdown_timeout` leaves, less a second for the lanes and the close.
     private let stopBudget: Mutex<Duration>
@@ -361,6 +363,10 @@ public final class KafkaSource: Service, Sendable {
         }
         // Taken now, while the partition is still this instance's: a rebalance before the write does not lose it.
         let record = deliveryRecord(of: finished.message)
+        if finished.deadLetters.isEmpty, finished.deliveryIdentity == nil {
+            releaseDelivered(finished.message, record: record)
+            return
+        }
         // Off the lane's path: the offset is released only after the dead letters are written.
         Task {
             for (event, reason, last) in finished.deadLetters {
@@ -377,6 +383,31 @@ public final class KafkaSource: Service, Sendable {
     private func deliveryRecord(of message: KafkaMessage) -> KafkaDeliveryRecord? {
         consumer?.deliveryRecordBase(of: message).map {
             KafkaDeliveryRecord(topic: message.topic, partition: message.partition, offset: message.offset, clusterID: $0.clusterID, committed: $0.committed)
+        }
+    }
+
+    /// Releases a delivered message as `release` does, with the others delivered meanwhile: one journal write and
+    /// one task for the whole group (per message they cost more than the delivery itself).
+    private func releaseDelivered(_ message: KafkaMessage, record: KafkaDeliveryRecord?) {
+        let startWriter = releasing.withLock { releasing -> Bool in
+            releasing.waiting.append((message, record))
+            guard !releasing.writing else { return false }
+            releasing.writing = true
+            return true
+        }
+        guard startWriter else { return }
+        Task {
+            while true {
+                let group = releasing.withLock { releasing -> [(KafkaMessage, KafkaDeliveryRecord?)] in
+                    if releasing.waiting.isEmpty { releasing.writing = false }
+                    defer { releasing.waiting.removeAll(keepingCapacity: true) }
+                    return releasing.waiting
+                }
+                guard !group.isEmpty else { return }
+                let records = group.compactMap(\.1)
+                if !records.isEmpty { try? await journal.recordKafkaDelivered(records) }
+                for (message, _) in group { consumer?.markDone(message) }
+            }
         }
     }
 

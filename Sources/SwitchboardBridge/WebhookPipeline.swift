@@ -24,6 +24,8 @@ public final class WebhookPipeline: Sendable {
     private let claimed = Mutex<[String: Bool]>([:])
     /// Outcome recordings started and not finished (awaited before the journal closes).
     private let recording = Atomic<Int>(0)
+    /// Delivered entries waiting for their outcome to be written, and whether a task is writing them.
+    private let completing = Mutex<(waiting: [Int64], writing: Bool)>(([], false))
     /// The last journal write that failed and is being retried, for `/readyz`; nil once writes succeed again.
     private let failingWrite = Mutex<String?>(nil)
     /// Set while the bridge closes: a failing outcome recording stops retrying (its entry stays journalled).
@@ -183,11 +185,52 @@ public final class WebhookPipeline: Sendable {
             // Recorded off the lane's path: the lane moves on at once, and a crash before this commits only means
             // the event is delivered again after restart (at least once), never lost.
             recording.add(1, ordering: .relaxed)
+            if finished.deadLetters.isEmpty, finished.identity == nil {
+                completeDelivered(entryID)
+                return
+            }
             Task {
                 await self.complete(entryID: entryID, deadLetters: finished.deadLetters, identity: finished.identity)
                 self.recording.subtract(1, ordering: .releasing)
             }
         }
+    }
+
+    /// Records a delivered entry's outcome with the others delivered meanwhile: one journal write and one task for
+    /// the group (per entry they cost more than the delivery itself). If the journal refuses the group, each entry
+    /// is recorded on its own, retried as `complete` does.
+    private func completeDelivered(_ entryID: Int64) {
+        let startWriter = completing.withLock { completing -> Bool in
+            completing.waiting.append(entryID)
+            guard !completing.writing else { return false }
+            completing.writing = true
+            return true
+        }
+        guard startWriter else { return }
+        Task {
+            while true {
+                let group = completing.withLock { completing -> [Int64] in
+                    if completing.waiting.isEmpty { completing.writing = false }
+                    defer { completing.waiting.removeAll(keepingCapacity: true) }
+                    return completing.waiting
+                }
+                guard !group.isEmpty else { return }
+                do {
+                    try await journal.complete(entryIDs: group)
+                    journalTakesWrites()
+                } catch {
+                    for entryID in group { await complete(entryID: entryID, deadLetters: []) }
+                }
+                recording.subtract(group.count, ordering: .releasing)
+            }
+        }
+    }
+
+    /// Clears `/readyz`'s journal write error once a write succeeds again.
+    private func journalTakesWrites() {
+        guard failingWrite.withLock({ $0 }) != nil else { return }
+        failingWrite.withLock { $0 = nil }
+        logger.notice("journal takes writes again: outcomes are recorded")
     }
 
     /// Why outcomes cannot be recorded right now (disk full, I/O error), or nil when the journal takes writes.
@@ -206,10 +249,7 @@ public final class WebhookPipeline: Sendable {
                     try await journal.recordDelivered(identity: identity, atMillis: clock.nowMillis())
                 }
                 try await journal.complete(entryID: entryID, deadLetters: deadLetters)
-                if failingWrite.withLock({ $0 }) != nil {
-                    failingWrite.withLock { $0 = nil }
-                    logger.notice("journal takes writes again: outcomes are recorded")
-                }
+                journalTakesWrites()
                 if let identity { release(identity) }
                 return
             } catch {

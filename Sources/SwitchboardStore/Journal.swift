@@ -110,6 +110,12 @@ public final class Journal: Sendable {
         _ = try await write(.complete(entryID: entryID, deadLetters: deadLetters))
     }
 
+    /// Records many outcomes without dead letters (delivered, or mapped to nothing): deletes those entries, in one
+    /// transaction, with one wait for the whole group.
+    public func complete(entryIDs: [Int64]) async throws(StoreError) {
+        _ = try await write(.completeDelivered(entryIDs: entryIDs))
+    }
+
     /// Entries still without an outcome, oldest first (replayed at start).
     public func pendingEntries() throws(StoreError) -> [JournalEntry] {
         try reader.withLock { (session: inout sending ReaderSession?) throws(StoreError) -> [JournalEntry] in

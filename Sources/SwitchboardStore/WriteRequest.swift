@@ -8,6 +8,8 @@ typealias WriteOutcome = Result<Int64, StoreError>
 enum WriteOperation: Sendable {
     case append(NewJournalEntry)
     case complete(entryID: Int64, deadLetters: [NewDeadLetter])
+    /// Outcomes without dead letters, many at once: deletes the entries.
+    case completeDelivered(entryIDs: [Int64])
     case addDeadLetter(NewDeadLetter)
     case removeDeadLetter(id: Int64)
     case removeDeadLetters(DeadLetterFilter, limit: Int)

@@ -207,6 +207,10 @@ final class WriterSession {
                 return .success(try append(entry))
             case .complete(let entryID, let deadLetters):
                 return .success(try complete(entryID: entryID, deadLetters: deadLetters))
+            case .completeDelivered(let entryIDs):
+                var deleted: Int64 = 0
+                for entryID in entryIDs { deleted += try complete(entryID: entryID, deadLetters: []) }
+                return .success(deleted)
             case .addDeadLetter(let letter):
                 return .success(try insert(letter))
             case .removeDeadLetter(let id):

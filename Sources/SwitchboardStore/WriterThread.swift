@@ -67,7 +67,7 @@ enum WriterThread {
             switch (request.operation, outcome) {
             case (.append, .failure):
                 released += 1
-            case (.complete, .success(let deleted)):
+            case (.complete, .success(let deleted)), (.completeDelivered, .success(let deleted)):
                 released += Int(deleted)
             default:
                 break

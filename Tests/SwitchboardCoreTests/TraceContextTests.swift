@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import Testing
 import SwitchboardCore
 
@@ -53,5 +55,14 @@ struct TraceContextTests {
         #expect(first.traceID != second.traceID)
         #expect(TraceContext.parse(first.traceparent) == TraceContext(traceID: first.traceID, parentSpanID: first.parentSpanID))
         #expect(TraceContext.newSpanID().count == 16)
+        // Many ids from many threads at once: all valid W3C ids, none repeated.
+        let made = Mutex<[TraceContext]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            let contexts = (0..<2_000).map { _ in TraceContext.start() }
+            made.withLock { $0 += contexts }
+        }
+        let contexts = made.withLock { $0 }
+        #expect(contexts.allSatisfy { TraceContext.parse($0.traceparent) == $0 })
+        #expect(Set(contexts.map(\.traceID) + contexts.map(\.parentSpanID)).count == 32_000)
     }
 }

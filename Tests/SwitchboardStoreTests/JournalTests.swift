@@ -70,6 +70,26 @@ struct JournalTests {
         #expect(third > second)
     }
 
+    @Test("complete(entryIDs:) removes a group of entries in one write, gives back their room, and survives reopen")
+    func completeGroup() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let journal = try openJournal(directory)
+        var ids: [Int64] = []
+        for index in 0..<5 { ids.append(try await journal.append(sampleEntry(index))) }
+        let before = journal.committedTransactions
+        // An id already completed (or never there) deletes nothing and frees no room.
+        try await journal.complete(entryIDs: [ids[0], ids[2], ids[4], ids[4], 999_999])
+        #expect(journal.committedTransactions == before + 1)
+        #expect(journal.depth == 2)
+        journal.close()
+
+        let reopened = try openJournal(directory)
+        defer { reopened.close() }
+        #expect(try reopened.pendingEntries().map(\.id) == [ids[1], ids[3]])
+        #expect(reopened.depth == 2)
+    }
+
     @Test("2,000 concurrent appends get distinct ids, are all pending, and share transactions", .timeLimit(.minutes(1)))
     func concurrentAppendsAreGroupCommitted() async throws {
         let directory = try TemporaryDirectory()

@@ -140,8 +140,8 @@ public final class DeliveryLanes: Service, Sendable {
         // at once, even behind an open circuit: it must not pause its source again, or the backlog would drain one
         // event per pause and no fresh event would ever come to probe the circuit.
         let expired = clock.nowMillis() >= deadlineMillis(of: delivery)
-        let (worker, firstHeld) = state.withLock { table in
-            (table.enqueue(delivery), !expired && table.backlog == 1 && table.circuit != .closed)
+        let (worker, backlog, firstHeld) = state.withLock { table in
+            (table.enqueue(delivery), table.backlog, !expired && table.backlog == 1 && table.circuit != .closed)
         }
         worker?.resume(returning: delivery.event.laneKey)
         metrics.backlog.record(backlog)
@@ -449,8 +449,8 @@ public final class DeliveryLanes: Service, Sendable {
         log(outcome, of: delivery, key: key)
         tap.publish(EventTap.Entry(outcome, of: delivery, integration: integration, atMillis: clock.nowMillis()))
         await onOutcome(delivery, outcome)
-        let (worker, lastHeld) = state.withLock { table in
-            (table.pop(key), table.backlog == 0 && table.circuit != .closed)
+        let (worker, backlog, lastHeld) = state.withLock { table in
+            (table.pop(key), table.backlog, table.backlog == 0 && table.circuit != .closed)
         }
         worker?.resume(returning: key)
         metrics.backlog.record(backlog)
@@ -458,6 +458,9 @@ public final class DeliveryLanes: Service, Sendable {
     }
 
     private func log(_ outcome: DeliveryOutcome, of delivery: Delivery, key: String) {
+        // Built only when the line is written: at the usual `warning` level a delivery logs nothing.
+        let level: Logger.Level = if case .delivered = outcome { .info } else { .warning }
+        guard logger.logLevel <= level else { return }
         var metadata: Logger.Metadata = [
             LogKey.route: .string(delivery.route),
             LogKey.orderingKey: .string(key),

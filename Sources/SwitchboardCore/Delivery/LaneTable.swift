@@ -54,8 +54,8 @@ struct LaneTable {
     mutating func enqueue(_ delivery: Delivery) -> CheckedContinuation<String?, Never>? {
         backlog += 1
         let key = delivery.event.laneKey
-        if lanes[key] != nil {
-            lanes[key]!.queue.append(delivery)
+        if let index = lanes.index(forKey: key) {
+            lanes.values[index].queue.append(delivery)
             return nil
         }
         lanes[key] = Lane(queue: [delivery], phase: .ready)
@@ -81,18 +81,18 @@ struct LaneTable {
 
     /// The lane's first event has its outcome: the next event (if any) becomes ready.
     mutating func pop(_ key: String) -> CheckedContinuation<String?, Never>? {
-        guard var lane = lanes[key] else { return nil }
-        lane.queue.removeFirst()
+        // Changed where it is stored: a copy of the lane would make the queue copy itself (copy on write).
+        guard let index = lanes.index(forKey: key) else { return nil }
         backlog -= 1
-        lane.attempts = 0
-        lane.lastRecord = nil
-        lane.lastKeyRejected = false
-        if lane.queue.isEmpty {
-            lanes[key] = nil
+        lanes.values[index].queue.removeFirst()
+        if lanes.values[index].queue.isEmpty {
+            lanes.remove(at: index)
             return nil
         }
-        lane.phase = .ready
-        lanes[key] = lane
+        lanes.values[index].attempts = 0
+        lanes.values[index].lastRecord = nil
+        lanes.values[index].lastKeyRejected = false
+        lanes.values[index].phase = .ready
         return makeReady(key)
     }
 

@@ -114,7 +114,13 @@ public struct EventIDSelector: Sendable, Equatable, CustomStringConvertible {
     /// The external event id: trimmed, cut by `pattern`, checked. Throws `no_event_id` when absent or empty and
     /// `bad_payload` when it could not be sent safely (control characters, longer than `maxIDBytes`).
     public func eventID(in event: InboundEvent, json: Any? = nil, form: [Header]? = nil, xml: XMLBody.Element? = nil) throws(MappingFailure) -> String {
-        guard var value = rawValue(in: event, json: json, form: form, xml: xml) else { throw .noEventID(description) }
+        try eventID(from: rawValue(in: event, json: json, form: form, xml: xml))
+    }
+
+    /// The external event id in `raw`, the text found where this selector looks: trimmed, cut by `pattern`,
+    /// checked, as `eventID(in:)` does.
+    public func eventID(from raw: String?) throws(MappingFailure) -> String {
+        guard var value = raw else { throw .noEventID(description) }
         if let pattern {
             guard let cut = pattern.firstMatch(in: value) else { throw .noEventID(description) }
             value = cut

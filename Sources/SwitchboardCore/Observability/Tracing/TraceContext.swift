@@ -86,15 +86,7 @@ public struct TraceContext: Sendable, Hashable {
     }
 
     private static func randomHex(bytes count: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        while true {
-            let words = (0..<(count / 8)).map { _ in generator.next() as UInt64 }
-            guard words.contains(where: { $0 != 0 }) else { continue }
-            return words.map { word in
-                let digits = String(word, radix: 16)
-                return String(repeating: "0", count: 16 - digits.count) + digits
-            }.joined()
-        }
+        TraceIDGenerator.hex(words: count / 8)
     }
 }
 
