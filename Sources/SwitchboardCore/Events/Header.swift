@@ -15,7 +15,9 @@ public struct Header: Sendable, Hashable {
 extension Array where Element == Header {
     /// The first value whose name matches, ignoring ASCII case (HTTP header semantics).
     public func first(named name: String) -> String? {
-        for header in self where header.name.count == name.count {
+        // Byte counts: `count` would walk both names grapheme by grapheme for every header.
+        let length = name.utf8.count
+        for header in self where header.name.utf8.count == length {
             if header.name.caseInsensitiveEquals(name) { return header.value }
         }
         return nil
