@@ -398,6 +398,9 @@ public final class KafkaSource: Service, Sendable {
         guard startWriter else { return }
         Task {
             while true {
+                // A few milliseconds for more deliveries to join: each journal commit waits for the disk (fsync),
+                // and offsets released a little later change nothing but the next commit's position.
+                try? await Task.sleep(for: Self.releaseGathering)
                 let group = releasing.withLock { releasing -> [(KafkaMessage, KafkaDeliveryRecord?)] in
                     if releasing.waiting.isEmpty { releasing.writing = false }
                     defer { releasing.waiting.removeAll(keepingCapacity: true) }
@@ -410,6 +413,9 @@ public final class KafkaSource: Service, Sendable {
             }
         }
     }
+
+    /// How long delivered messages gather before their records are written together.
+    static let releaseGathering = Duration.milliseconds(5)
 
     /// Releases a message whose outcome is final: remembered locally first (a restart, or this instance getting the
     /// partition back after a rebalance, skips it), then its offset is marked done.

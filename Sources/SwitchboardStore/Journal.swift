@@ -158,7 +158,7 @@ public final class Journal: Sendable {
 
     /// Hands a write to the writer thread and waits until its transaction has committed or failed.
     func write(_ operation: WriteOperation) async throws(StoreError) -> Int64 {
-        let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<WriteOutcome, Never>) in
+        let outcome = await withUnsafeContinuation { (continuation: UnsafeContinuation<WriteOutcome, Never>) in
             channel.submit(operation, continuation: continuation)
         }
         return try outcome.get()

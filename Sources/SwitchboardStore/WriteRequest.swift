@@ -25,5 +25,5 @@ enum WriteOperation: Sendable {
 /// A queued write and the caller waiting for its outcome.
 struct WriteRequest: Sendable {
     let operation: WriteOperation
-    let continuation: CheckedContinuation<WriteOutcome, Never>
+    let continuation: UnsafeContinuation<WriteOutcome, Never>
 }

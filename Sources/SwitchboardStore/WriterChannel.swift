@@ -59,7 +59,7 @@ final class WriterChannel: Sendable {
     // MARK: Caller side
 
     /// Queues a write, or answers at once with `.closed` / `.full`; never blocks on the database.
-    func submit(_ operation: WriteOperation, continuation: CheckedContinuation<WriteOutcome, Never>) {
+    func submit(_ operation: WriteOperation, continuation: UnsafeContinuation<WriteOutcome, Never>) {
         let isAppend: Bool
         if case .append = operation {
             isAppend = true

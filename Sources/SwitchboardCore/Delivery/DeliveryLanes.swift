@@ -210,7 +210,7 @@ public final class DeliveryLanes: Service, Sendable {
     }
 
     private func nextLane() async -> String? {
-        await withCheckedContinuation { (continuation: CheckedContinuation<String?, Never>) in
+        await withUnsafeContinuation { (continuation: UnsafeContinuation<String?, Never>) in
             let immediate = state.withLock { $0.takeReadyLane(orPark: continuation) }
             if let immediate { continuation.resume(returning: immediate) }
         }

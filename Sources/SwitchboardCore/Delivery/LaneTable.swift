@@ -39,7 +39,7 @@ struct LaneTable {
 
     private(set) var lanes: [String: Lane] = [:]
     private var ready: Deque<String> = []
-    private var idleWorkers: Deque<CheckedContinuation<String?, Never>> = []
+    private var idleWorkers: Deque<UnsafeContinuation<String?, Never>> = []
     private(set) var backlog = 0
     private(set) var stopping = false
     private(set) var circuit = Circuit.closed
@@ -51,7 +51,7 @@ struct LaneTable {
     private var probeDue = false
 
     /// Adds an event to its lane; returns a parked worker to hand a newly ready lane to.
-    mutating func enqueue(_ delivery: Delivery) -> CheckedContinuation<String?, Never>? {
+    mutating func enqueue(_ delivery: Delivery) -> UnsafeContinuation<String?, Never>? {
         backlog += 1
         let key = delivery.event.laneKey
         if let index = lanes.index(forKey: key) {
@@ -63,7 +63,7 @@ struct LaneTable {
     }
 
     /// Gives the caller a ready lane (now busy), or parks it until one is ready. Nil when stopping.
-    mutating func takeReadyLane(orPark worker: CheckedContinuation<String?, Never>) -> String?? {
+    mutating func takeReadyLane(orPark worker: UnsafeContinuation<String?, Never>) -> String?? {
         if stopping { return .some(nil) }
         if let key = ready.popFirst() {
             lanes[key]?.phase = .busy
@@ -80,7 +80,7 @@ struct LaneTable {
     }
 
     /// The lane's first event has its outcome: the next event (if any) becomes ready.
-    mutating func pop(_ key: String) -> CheckedContinuation<String?, Never>? {
+    mutating func pop(_ key: String) -> UnsafeContinuation<String?, Never>? {
         // Changed where it is stored: a copy of the lane would make the queue copy itself (copy on write).
         guard let index = lanes.index(forKey: key) else { return nil }
         backlog -= 1
@@ -114,7 +114,7 @@ struct LaneTable {
     }
 
     /// A retry timer fired: the lane is ready again.
-    mutating func wake(_ key: String) -> CheckedContinuation<String?, Never>? {
+    mutating func wake(_ key: String) -> UnsafeContinuation<String?, Never>? {
         guard !stopping, lanes[key]?.phase == .sleeping else { return nil }
         lanes[key]!.timer = nil
         lanes[key]!.phase = .ready
@@ -124,10 +124,10 @@ struct LaneTable {
     /// Takes the matching deliveries out of the lanes, except the first event of a lane with an attempt under way
     /// (a busy lane). A sleeping or parked first event goes too: no attempt is under way for it. Returns what was
     /// taken, the retry timers to cancel, and the workers to hand a lane that became ready.
-    mutating func withdraw(where matches: (Delivery) -> Bool) -> (removed: [Delivery], timers: [Task<Void, Never>], workers: [(CheckedContinuation<String?, Never>, String)]) {
+    mutating func withdraw(where matches: (Delivery) -> Bool) -> (removed: [Delivery], timers: [Task<Void, Never>], workers: [(UnsafeContinuation<String?, Never>, String)]) {
         var removed: [Delivery] = []
         var timers: [Task<Void, Never>] = []
-        var workers: [(CheckedContinuation<String?, Never>, String)] = []
+        var workers: [(UnsafeContinuation<String?, Never>, String)] = []
         for key in Array(lanes.keys) {
             guard var lane = lanes[key] else { continue }
             let keepHead = lane.phase == .busy
@@ -185,7 +185,7 @@ struct LaneTable {
     }
 
     /// An attempt succeeded: the circuit closes and parked lanes become ready. Nil when it was closed already.
-    mutating func recordSuccess() -> [(CheckedContinuation<String?, Never>, String)]? {
+    mutating func recordSuccess() -> [(UnsafeContinuation<String?, Never>, String)]? {
         consecutiveFailures = 0
         circuitBackoffMillis = 0
         guard circuit != .closed else { return nil }
@@ -238,14 +238,14 @@ struct LaneTable {
     }
 
     /// The circuit timer fired: the next lane served probes, and every parked lane becomes ready.
-    mutating func probeIsDue() -> [(CheckedContinuation<String?, Never>, String)] {
+    mutating func probeIsDue() -> [(UnsafeContinuation<String?, Never>, String)] {
         if case .open = circuit { probeDue = true }
         return unparkAll()
     }
 
     /// Every parked lane becomes ready: one will probe, the others park again (or meet their deadline).
-    mutating func unparkAll() -> [(CheckedContinuation<String?, Never>, String)] {
-        var resumed: [(CheckedContinuation<String?, Never>, String)] = []
+    mutating func unparkAll() -> [(UnsafeContinuation<String?, Never>, String)] {
+        var resumed: [(UnsafeContinuation<String?, Never>, String)] = []
         let keys = parked
         parked.removeAll()
         for key in keys where lanes[key]?.phase == .parked {
@@ -256,7 +256,7 @@ struct LaneTable {
     }
 
     /// Stops everything: returns the parked workers (to resume with nil) and the timers (to cancel).
-    mutating func stop() -> ([CheckedContinuation<String?, Never>], [Task<Void, Never>]) {
+    mutating func stop() -> ([UnsafeContinuation<String?, Never>], [Task<Void, Never>]) {
         stopping = true
         let workers = Array(idleWorkers)
         idleWorkers.removeAll()
@@ -272,7 +272,7 @@ struct LaneTable {
         return (workers, timers)
     }
 
-    private mutating func makeReady(_ key: String) -> CheckedContinuation<String?, Never>? {
+    private mutating func makeReady(_ key: String) -> UnsafeContinuation<String?, Never>? {
         if stopping { return nil }
         if let worker = idleWorkers.popFirst() {
             lanes[key]?.phase = .busy

@@ -8,7 +8,7 @@ internal import CCurl
 /// keeps it alive until the transfer is removed from the multi handle.
 final class CurlTransfer {
     /// What the waiting task receives.
-    typealias Continuation = CheckedContinuation<Result<HTTPClientResponse, HTTPClientError>, Never>
+    typealias Continuation = UnsafeContinuation<Result<HTTPClientResponse, HTTPClientError>, Never>
 
     /// The id shared with the inbox and the waiting task.
     let id: UInt64

@@ -59,7 +59,7 @@ final class CurlTransport: Sendable {
     func send(_ request: HTTPClientRequest) async throws(HTTPClientError) -> HTTPClientResponse {
         let id = nextID.wrappingAdd(1, ordering: .relaxed).newValue
         let result = await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
+            await withUnsafeContinuation { continuation in
                 submit(id: id, PendingCurlTransfer(request: request, continuation: continuation))
             }
         } onCancel: {
