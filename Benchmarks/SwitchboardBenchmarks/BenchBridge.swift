@@ -46,7 +46,7 @@ struct BenchBridge {
         let integrations = registry.build(config, diagnostics: ConfigDiagnostics())
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
-        let client = CurlHTTPClient(logger: logger)
+        let client = CurlHTTPClient(maxConnections: config.connectionPoolSize, logger: logger)
         let bridge = try Bridge(
             config: config, integrations: integrations, keys: ["bench": KeyHolder(APIKey(Self.key))],
             transport: ExternalEventsClient(client: client), logger: logger

@@ -70,6 +70,12 @@ public struct SwitchboardConfig: Sendable, Hashable {
         self.file = file
     }
 
+    /// The size of the HTTP client's connection pool to PolyAI, fixed at start: every attempt under way holds a
+    /// connection, so the sum of the integrations' `max_in_flight`, at least 256.
+    public var connectionPoolSize: Int {
+        max(256, integrations.reduce(0) { $0 + $1.maxInFlight })
+    }
+
     /// The integration with this name, if any.
     public func integration(named name: String) -> IntegrationConfig? {
         integrations.first { $0.name == name }

@@ -39,7 +39,7 @@ struct RunCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(factory)
         let logger = Logger(label: "switchboard")
 
-        let client = CurlHTTPClient(proxy: settings.polyai.proxy, logger: logger)
+        let client = CurlHTTPClient(maxConnections: settings.connectionPoolSize, proxy: settings.polyai.proxy, logger: logger)
         defer { client.shutdown() }
         let file = config
         let bridge: Bridge

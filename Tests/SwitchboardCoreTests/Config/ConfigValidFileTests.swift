@@ -79,6 +79,11 @@ struct ConfigValidFileTests {
         #expect(payments.retry == RetryConfig(
             maxAttempts: 10, base: .milliseconds(100), factor: 2.0, cap: .seconds(10), deadline: .seconds(3300)))
         #expect(payments.maxInFlight == 64)
+        // Small integrations keep the floor of 256 connections; larger ones get one connection per attempt.
+        #expect(config.connectionPoolSize == 256)
+        var wide = config
+        for index in wide.integrations.indices { wide.integrations[index].maxInFlight = 300 }
+        #expect(wide.connectionPoolSize == 300 * config.integrations.count)
         #expect(payments.rateLimit == Rate(count: 200, per: .seconds(1)))
         #expect(payments.orderingKey == "event_id")
 
