@@ -43,8 +43,8 @@ public final class KafkaSource: Service, Sendable {
     private let deadLetterTimeout: Duration
     private let lastFallback = Mutex<String?>(nil)
     private let withdrawn = Atomic<Int>(0)
-    /// Delivered messages waiting for their local record, and whether a task is writing them (`releaseDelivered`).
-    private let releasing = Mutex<(waiting: [(KafkaMessage, KafkaDeliveryRecord?)], writing: Bool)>(([], false))
+    /// Delivered messages waiting for their local record (`releaseDelivered`).
+    private let releasing = OutcomeGroup<(KafkaMessage, KafkaDeliveryRecord?)>()
     /// How long a graceful stop may wait for attempts under way before the last commit: what the process's
     /// `shutdown_timeout` leaves, less a second for the lanes and the close.
     private let stopBudget: Mutex<Duration>
@@ -386,26 +386,15 @@ public final class KafkaSource: Service, Sendable {
         }
     }
 
-    /// Releases a delivered message as `release` does, with the others delivered meanwhile: one journal write and
-    /// one task for the whole group (per message they cost more than the delivery itself).
+    /// Releases a delivered message as `release` does, with the others delivered meanwhile (one journal write).
     private func releaseDelivered(_ message: KafkaMessage, record: KafkaDeliveryRecord?) {
-        let startWriter = releasing.withLock { releasing -> Bool in
-            releasing.waiting.append((message, record))
-            guard !releasing.writing else { return false }
-            releasing.writing = true
-            return true
-        }
-        guard startWriter else { return }
+        guard releasing.add((message, record)) else { return }
         Task {
             while true {
                 // A few milliseconds for more deliveries to join: each journal commit waits for the disk (fsync),
                 // and offsets released a little later change nothing but the next commit's position.
                 try? await Task.sleep(for: Self.releaseGathering)
-                let group = releasing.withLock { releasing -> [(KafkaMessage, KafkaDeliveryRecord?)] in
-                    if releasing.waiting.isEmpty { releasing.writing = false }
-                    defer { releasing.waiting.removeAll(keepingCapacity: true) }
-                    return releasing.waiting
-                }
+                let group = releasing.take()
                 guard !group.isEmpty else { return }
                 let records = group.compactMap(\.1)
                 if !records.isEmpty { try? await journal.recordKafkaDelivered(records) }

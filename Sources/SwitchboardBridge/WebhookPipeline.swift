@@ -24,8 +24,8 @@ public final class WebhookPipeline: Sendable {
     private let claimed = Mutex<[String: Bool]>([:])
     /// Outcome recordings started and not finished (awaited before the journal closes).
     private let recording = Atomic<Int>(0)
-    /// Delivered entries waiting for their outcome to be written, and whether a task is writing them.
-    private let completing = Mutex<(waiting: [Int64], writing: Bool)>(([], false))
+    /// Delivered entries waiting for their outcome to be written (`completeDelivered`).
+    private let completing = OutcomeGroup<Int64>()
     /// The last journal write that failed and is being retried, for `/readyz`; nil once writes succeed again.
     private let failingWrite = Mutex<String?>(nil)
     /// Set while the bridge closes: a failing outcome recording stops retrying (its entry stays journalled).
@@ -196,24 +196,13 @@ public final class WebhookPipeline: Sendable {
         }
     }
 
-    /// Records a delivered entry's outcome with the others delivered meanwhile: one journal write and one task for
-    /// the group (per entry they cost more than the delivery itself). If the journal refuses the group, each entry
-    /// is recorded on its own, retried as `complete` does.
+    /// Records a delivered entry's outcome with the others delivered meanwhile, in one journal write. If the journal
+    /// refuses the group, each entry is recorded on its own, retried as `complete` does.
     private func completeDelivered(_ entryID: Int64) {
-        let startWriter = completing.withLock { completing -> Bool in
-            completing.waiting.append(entryID)
-            guard !completing.writing else { return false }
-            completing.writing = true
-            return true
-        }
-        guard startWriter else { return }
+        guard completing.add(entryID) else { return }
         Task {
             while true {
-                let group = completing.withLock { completing -> [Int64] in
-                    if completing.waiting.isEmpty { completing.writing = false }
-                    defer { completing.waiting.removeAll(keepingCapacity: true) }
-                    return completing.waiting
-                }
+                let group = completing.take()
                 guard !group.isEmpty else { return }
                 do {
                     try await journal.complete(entryIDs: group)
