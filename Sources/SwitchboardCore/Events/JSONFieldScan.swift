@@ -54,7 +54,6 @@ public struct JSONFieldScan {
 
     /// The whole body: one value and nothing after it but whitespace.
     private mutating func document() -> Bool {
-        guard !path.isEmpty else { return false }
         skipWhitespace()
         guard value(onPath: true) else { return false }
         skipWhitespace()
